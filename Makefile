@@ -1,0 +1,51 @@
+# The two commands: `make run` (demo API on SQLite, tasks in-process) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mookh
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# Tests run Celery tasks in-process unless a test starts a real worker on its own queue.
+TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	CELERY_TASK_ALWAYS_EAGER=1 CELERY_TASK_DEFAULT_QUEUE=mookh-test-$$$$ SECRET_KEY=test-secret-key-long-enough-for-hs256-signing \
+	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher DEBUG=0 LOG_LEVEL=WARNING
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+
+.PHONY: install run serve test worker beat bench demo migrate check-services
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_data
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn mookh.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+
+worker: install
+	$(BIN)/celery -A mookh worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A mookh beat --loglevel=INFO
+
+check-services: install
+	$(TEST_ENV) $(BIN)/python tests/services_check.py
+
+test: check-services
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: check-services
+	$(TEST_ENV) $(BIN)/python -m benchmarks

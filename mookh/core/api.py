@@ -1,0 +1,52 @@
+"""HTTP plumbing shared by every app: error rendering, pagination, slash-optional routing."""
+import logging
+
+from django.db import OperationalError
+from django.urls import re_path
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mookh.core.errors import DomainError, InvalidInput, LockTimeout
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, InvalidInput):
+        return Response(exc.fields, status=exc.status)
+    if isinstance(exc, OperationalError) and "lock timeout" in str(exc):
+        exc = LockTimeout()
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message, "code": exc.code, **exc.details}
+        response = Response(body, status=exc.status)
+        if exc.status == status.HTTP_503_SERVICE_UNAVAILABLE:
+            response["Retry-After"] = "1"
+        logger.info("domain error %s on %s", exc.code, context["request"].path)
+        return response
+    return drf_exception_handler(exc, context)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class Router(DefaultRouter):
+    """Every route answers with and without the trailing slash (the seeds use both)."""
+
+    include_root_view = False
+    include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+def optional_slash_path(route: str, view, name: str | None = None):
+    """`path()` for a fixed route (no converters) that also matches without its final slash."""
+    pattern = "^" + route.rstrip("/") + "/?$"
+    return re_path(pattern, view, name=name)

@@ -1,0 +1,28 @@
+"""E.164 phone numbers: the only format the API accepts and the only one we store."""
+import phonenumbers
+
+
+class InvalidPhoneNumber(ValueError):
+    pass
+
+
+def phone_normalize(value: str) -> str:
+    """Return `value` as E.164 (`+254720111222`) or raise InvalidPhoneNumber.
+
+    Local forms (`0720111222`) are refused on purpose: without a country they are ambiguous.
+    """
+    text = (value or "").strip()
+    if not text.startswith("+"):
+        raise InvalidPhoneNumber("Enter the phone number in international format, e.g. +254720111222.")
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber("Enter a valid international phone number, e.g. +254720111222.") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhoneNumber("Enter a valid international phone number, e.g. +254720111222.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_country(value: str) -> str | None:
+    """ISO country code (KE, UG, …) of an E.164 number."""
+    return phonenumbers.region_code_for_number(phonenumbers.parse(value, None))

@@ -1,0 +1,24 @@
+from rest_framework import serializers
+
+from mookh.core.phone import InvalidPhoneNumber, phone_normalize
+
+
+class PhoneNumberField(serializers.CharField):
+    """Accepts only E.164 numbers and returns them normalized."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return phone_normalize(text)
+        except InvalidPhoneNumber as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+def validate_upload(upload, *, max_bytes: int, content_types: tuple[str, ...]):
+    """Size and type checks shared by every upload field."""
+    if upload.size > max_bytes:
+        raise serializers.ValidationError(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+    content_type = getattr(upload, "content_type", "") or ""
+    if content_types and not any(content_type.startswith(t) for t in content_types):
+        raise serializers.ValidationError(f"Unsupported file type {content_type or 'unknown'}.")
+    return upload

@@ -1,0 +1,1 @@
+from tests.factories.users import UserFactory  # noqa: F401

@@ -1,0 +1,95 @@
+from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+
+from mookh.core.serializers import PhoneNumberField, validate_upload
+from users.models import User
+from users.selectors import user_roles
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class UserSerializer(serializers.ModelSerializer):
+    phone_number = PhoneNumberField(required=False, allow_blank=True)
+    groups = serializers.PrimaryKeyRelatedField(many=True, queryset=Group.objects.all(), required=False)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ("id", "first_name", "last_name", "phone_number", "email", "profile_photo",
+                  "groups", "roles", "is_verified")
+        read_only_fields = ("id", "is_verified")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_roles(self, user):
+        return user_roles(user)
+
+    def validate_profile_photo(self, upload):
+        if upload is None:
+            return upload
+        return validate_upload(upload, max_bytes=PHOTO_MAX_BYTES, content_types=("image/",))
+
+
+class SelfUserSerializer(UserSerializer):
+    """What a user may change about themselves: not their email nor their roles."""
+
+    groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        read_only_fields = ("id", "is_verified", "email", "groups")
+
+
+class RegistrationSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    phone_number = PhoneNumberField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["password"] != attrs.pop("confirm_password"):
+            raise serializers.ValidationError({"confirm_password": ["The passwords do not match."]})
+        return attrs
+
+
+class VerificationSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    code = serializers.RegexField(r"^\d{5}$", error_messages={"invalid": "Enter the 5-digit code."})
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetConfirmSerializer(VerificationSerializer):
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+    def validate(self, attrs):
+        if attrs["password"] != attrs.pop("confirm_password"):
+            raise serializers.ValidationError({"confirm_password": ["The passwords do not match."]})
+        return attrs
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.ListField(child=serializers.CharField())
+
+
+class TokenSerializer(TokenObtainPairSerializer):
+    """Email + password; an unverified account is told so instead of getting tokens."""
+
+    default_error_messages = {
+        "no_active_account": "No active account found with the given email and password.",
+    }
+
+    def validate(self, attrs):
+        attrs[self.username_field] = (attrs.get(self.username_field) or "").strip().lower()
+        data = super().validate(attrs)
+        if not self.user.is_verified:
+            raise AuthenticationFailed(
+                "This account is not verified yet: enter the code we emailed you.", code="account_not_verified"
+            )
+        return data

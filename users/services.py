@@ -1,0 +1,185 @@
+"""Every write about users: registration, one-time codes, verification, password reset, roles."""
+import hashlib
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mookh.core.errors import InvalidInput
+from notifications.services import message_enqueue
+from users.errors import CodeExpired, CodeInvalid
+from users.models import OneTimeCode, User
+from users.selectors import user_get_by_email
+
+logger = logging.getLogger(__name__)
+
+CODE_TEMPLATES = {
+    OneTimeCode.Purpose.VERIFY_EMAIL: "verification_code",
+    OneTimeCode.Purpose.RESET_PASSWORD: "password_reset_code",
+}
+
+
+def _code_hash(user_id, purpose: str, code: str) -> str:
+    message = f"{user_id}:{purpose}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _password_check(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput({"password": list(exc.messages)}) from exc
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "",
+                  phone_number: str = "") -> User:
+    email = User.objects.normalize_email(email).lower()
+    user = User(email=email, first_name=first_name, last_name=last_name, phone_number=phone_number)
+    _password_check(password, user)
+    user.set_password(password)
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvalidInput({"email": "A user with this email already exists."}, code="email_taken")
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise InvalidInput({"email": "A user with this email already exists."}, code="email_taken") from exc
+    one_time_code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+    logger.info("registered user %s", user.pk)
+    return user
+
+
+def one_time_code_send(*, user: User, purpose: str) -> None:
+    """Replace any live code of this purpose with a new one and queue the email carrying it."""
+    code = f"{secrets.randbelow(100_000):05d}"
+    now = timezone.now()
+    OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
+    OneTimeCode.objects.create(
+        user=user, purpose=purpose, code_hash=_code_hash(user.pk, purpose, code),
+        expires_at=now + settings.VERIFICATION_CODE_TTL,
+    )
+    message_enqueue(
+        channel="email", recipient=user.email, template=CODE_TEMPLATES[purpose],
+        context={"code": code, "first_name": user.first_name,
+                 "ttl_minutes": int(settings.VERIFICATION_CODE_TTL.total_seconds() // 60)},
+    )
+
+
+def _one_time_code_accept(*, user: User | None, purpose: str, code: str) -> bool:
+    """Mark the user's live code used if `code` matches; otherwise count a failed attempt.
+
+    Returns False on a mismatch so that the caller commits the attempt before refusing;
+    five failures burn the code.
+    """
+    live = None
+    if user is not None:
+        live = (
+            OneTimeCode.objects.select_for_update()
+            .filter(user=user, purpose=purpose, used_at__isnull=True)
+            .order_by("-created")
+            .first()
+        )
+    if live is None:
+        raise CodeInvalid()
+    now = timezone.now()
+    if live.expires_at <= now or live.failed_attempts >= settings.VERIFICATION_CODE_MAX_ATTEMPTS:
+        raise CodeExpired()
+    if not hmac.compare_digest(live.code_hash, _code_hash(user.pk, purpose, code)):
+        live.failed_attempts += 1
+        live.save(update_fields=["failed_attempts"])
+        return False
+    live.used_at = now
+    live.save(update_fields=["used_at"])
+    return True
+
+
+def user_verify(*, email: str, code: str) -> User:
+    user = user_get_by_email(email)
+    with transaction.atomic():
+        accepted = _one_time_code_accept(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
+        if accepted:
+            User.objects.filter(pk=user.pk).update(is_verified=True)
+    if not accepted:
+        raise CodeInvalid()
+    logger.info("verified user %s", user.pk)
+    user.refresh_from_db()
+    return user
+
+
+def _resend_allowed(kind: str, email: str) -> bool:
+    """One mail per minute per address, whether or not the address has an account."""
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()
+    interval = int(settings.VERIFICATION_RESEND_INTERVAL.total_seconds())
+    return cache.add(f"resend:{kind}:{digest}", 1, timeout=interval)
+
+
+class ResendTooSoon(InvalidInput):
+    status = 429
+
+    def __init__(self):
+        super().__init__({"email": "A code was sent less than a minute ago; wait before asking again."},
+                         code="resend_too_soon")
+
+
+@transaction.atomic
+def verification_resend(*, email: str) -> None:
+    if not _resend_allowed("verify", email):
+        raise ResendTooSoon()
+    user = user_get_by_email(email)
+    if user is None or user.is_verified:
+        return  # answered the same way: no account enumeration
+    one_time_code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    if not _resend_allowed("reset", email):
+        raise ResendTooSoon()
+    user = user_get_by_email(email)
+    if user is None or not user.is_active:
+        return
+    one_time_code_send(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD)
+
+
+def password_reset_confirm(*, email: str, code: str, password: str) -> User:
+    user = user_get_by_email(email)
+    if user is not None:
+        _password_check(password, user)
+    with transaction.atomic():
+        accepted = _one_time_code_accept(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD, code=code)
+        if accepted:
+            user.set_password(password)
+            # Whoever could read the mailbox could reset; the address is now proven.
+            user.is_verified = True
+            user.save(update_fields=["password", "is_verified"])
+    if not accepted:
+        raise CodeInvalid()
+    logger.info("password reset for user %s", user.pk)
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, groups=None, **fields) -> User:
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()
+    if groups is not None:
+        user.groups.set(groups)
+    return user
+
+
+def role_grant(*, user: User, role: str) -> None:
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+
+
+def role_revoke(*, user: User, role: str) -> None:
+    user.groups.remove(*Group.objects.filter(name=role))
