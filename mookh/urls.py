@@ -12,6 +12,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("users/", include("users.api.urls")),
+    path("stores/", include("stores.api.urls")),
+    path("stores/", include("promos.api.urls")),
+    path("stores/", include("orders.api.urls")),
+    path("payments/", include("payments.api.urls")),
 ]
 
 if settings.DEBUG:
