@@ -3,6 +3,7 @@
 Rows are touched in primary-key order so that two orders over the same ticket types cannot
 deadlock. The CHECK constraint `ticket_never_oversold` backs the same invariant in the database.
 """
+from django.db import connection
 from django.db.models import F
 
 from stores.errors import TicketSoldOut
@@ -11,12 +12,34 @@ from stores.models import Ticket
 
 def tickets_reserve(*, quantities: dict) -> None:
     """Reserve `quantities` ({ticket_id: units}); raise TicketSoldOut if any type lacks units."""
-    for ticket_id, units in sorted(quantities.items(), key=lambda item: str(item[0])):
+    ordered = sorted(quantities.items(), key=lambda item: str(item[0]))
+    if len(ordered) > 1 and connection.vendor == "postgresql":
+        return _tickets_reserve_many(ordered)
+    for ticket_id, units in ordered:
         updated = Ticket.objects.filter(
             pk=ticket_id, quantity__gte=F("sold") + F("reserved") + units
         ).update(reserved=F("reserved") + units)
         if not updated:
             raise TicketSoldOut(ticket_id=str(ticket_id))
+
+
+def _tickets_reserve_many(ordered) -> None:
+    """Several types in two statements whatever their number: lock in pk order, then one
+    conditional UPDATE; a type left out of RETURNING lacked units and fails the whole order."""
+    table = Ticket._meta.db_table
+    ids = [str(ticket_id) for ticket_id, _ in ordered]
+    values = ", ".join(["(%s::uuid, %s)"] * len(ordered))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE", [ids])
+        cursor.execute(
+            f"UPDATE {table} AS t SET reserved = t.reserved + v.units FROM (VALUES {values}) AS v(id, units) "
+            "WHERE t.id = v.id AND t.quantity >= t.sold + t.reserved + v.units RETURNING t.id",
+            [param for ticket_id, units in ordered for param in (str(ticket_id), units)],
+        )
+        reserved = {str(row[0]) for row in cursor.fetchall()}
+    for ticket_id in ids:
+        if ticket_id not in reserved:
+            raise TicketSoldOut(ticket_id=ticket_id)
 
 
 def tickets_release(*, quantities: dict) -> None:

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from mookh.core.models import TimeStamped
-from stores.storage import private_storage
+from stores.storage import private_storage_callable
 
 
 class StoreType(TimeStamped):
@@ -91,6 +91,7 @@ class Event(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                                    name="event_ends_after_start"),
+            models.CheckConstraint(condition=~Q(parent_event=F("id")), name="event_not_own_parent"),
         ]
 
     def __str__(self):
@@ -110,6 +111,10 @@ class Schedule(TimeStamped):
 
     class Meta:
         ordering = ["start", "created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                                   name="schedule_ends_after_start"),
+        ]
 
     def __str__(self):
         return self.title or f"schedule of {self.event_id}"
@@ -201,7 +206,7 @@ class Album(TimeStamped):
 class MediaFile(TimeStamped):
     album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="media_files")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="media_files/", storage=private_storage)
+    file = models.FileField(upload_to="media_files/", storage=private_storage_callable)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)

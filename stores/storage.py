@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import LazyObject
+from django.core.signals import setting_changed
+from django.utils.functional import LazyObject, empty
 
 
 class _PrivateStorage(LazyObject):
@@ -11,3 +12,16 @@ class _PrivateStorage(LazyObject):
 
 
 private_storage = _PrivateStorage()
+
+
+def private_storage_callable():
+    """Given to FileField(storage=...) so that migrations name this function, not a path on disk."""
+    return private_storage
+
+
+def _private_storage_reset(*, setting, **kwargs):
+    if setting == "PRIVATE_MEDIA_ROOT":
+        private_storage._wrapped = empty
+
+
+setting_changed.connect(_private_storage_reset)

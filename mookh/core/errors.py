@@ -23,8 +23,8 @@ class InvalidInput(DomainError):
     code = "invalid"
 
     def __init__(self, fields: dict[str, str | list[str]], *, code: str | None = None):
-        self.fields = {name: msg if isinstance(msg, list) else [msg] for name, msg in fields.items()}
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.fields.items()), code=code)
+        self.fields = {name: msg if isinstance(msg, (list, dict)) else [msg] for name, msg in fields.items()}
+        super().__init__("; ".join(f"{name}: {messages}" for name, messages in self.fields.items()), code=code)
 
 
 class NotFound(DomainError):

@@ -1,0 +1,154 @@
+"""Store types, stores, store agents, event categories, content categories and media types."""
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from stores import services
+from stores.api import serializers as s
+from stores.api.filters import StoreFilter
+from stores.models import Category, EventCategory, MediaType, StoreAgent, StoreType
+from stores.services.guards import store_manage_require
+from stores.selectors import store_agent_find, store_agents_of, stores_visible_to
+
+WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+class StoreTypeViewSet(viewsets.ModelViewSet):
+    """Readable by anyone; super admins manage them."""
+
+    queryset = StoreType.objects.all()
+    serializer_class = s.StoreTypeSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = WRITE_METHODS
+    search_fields = ("name",)
+    ordering_fields = ("name", "created")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.store_type_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.store_type_update(store_type=serializer.instance, actor=self.request.user,
+                                                         **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.store_type_delete(store_type=instance, actor=self.request.user)
+
+
+class StoreViewSet(viewsets.ModelViewSet):
+    """Stores the caller owns or works at (every store for super admins). Creating one makes you its owner."""
+
+    serializer_class = s.StoreSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = WRITE_METHODS
+    filterset_class = StoreFilter
+    search_fields = ("store_name",)
+    ordering_fields = ("store_name", "created")
+
+    def get_queryset(self):
+        return stores_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.store_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.store_update(store=serializer.instance, actor=self.request.user,
+                                                    **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.store_delete(store=instance, actor=self.request.user)
+
+
+STORE_PATH_PARAMETER = OpenApiParameter("store_pk", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                        description="The store's id.")
+AGENT_PATH_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                        description="The agent's id or the agent user's id.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[STORE_PATH_PARAMETER]),
+    create=extend_schema(parameters=[STORE_PATH_PARAMETER], request=s.StoreAgentAddSerializer,
+                         responses={201: s.StoreAgentSerializer}),
+    destroy=extend_schema(parameters=[STORE_PATH_PARAMETER, AGENT_PATH_PARAMETER]),
+)
+class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                        viewsets.GenericViewSet):
+    """The owner lists, adds (by email) and removes the store's agents."""
+
+    serializer_class = s.StoreAgentSerializer
+    permission_classes = [IsAuthenticated]
+    search_fields = ("user__email", "user__first_name", "user__last_name")
+    ordering_fields = ("created",)
+
+    def store(self):
+        store = stores_visible_to(self.request.user).filter(pk=self.kwargs["store_pk"]).first()
+        if store is None:
+            raise Http404
+        return store
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no store in the URL
+            return StoreAgent.objects.none()
+        store = self.store()
+        if self.action == "list":
+            store_manage_require(actor=self.request.user, store=store)
+        return store_agents_of(store)
+
+    def get_object(self):
+        agent = store_agent_find(store=self.store(), key=self.kwargs["pk"])
+        if agent is None:
+            raise Http404
+        return agent
+
+    def create(self, request, store_pk=None):
+        data = s.StoreAgentAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agent = services.store_agent_add(store=self.store(), actor=request.user, email=data.validated_data["email"])
+        return Response(s.StoreAgentSerializer(agent).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.store_agent_remove(agent=instance, actor=self.request.user)
+
+
+class EventCategoryViewSet(viewsets.ModelViewSet):
+    """Readable by anyone; store owners add categories, super admins change and delete them."""
+
+    queryset = EventCategory.objects.all()
+    serializer_class = s.EventCategorySerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = WRITE_METHODS
+    filterset_fields = ("event_label",)
+    search_fields = ("category_name", "event_label")
+    ordering_fields = ("category_name", "created")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.event_category_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.event_category_update(event_category=serializer.instance,
+                                                             actor=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.event_category_delete(event_category=instance, actor=self.request.user)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Content categories (HipHop, Gospel, Fiction…); managed in the admin."""
+
+    queryset = Category.objects.all()
+    serializer_class = s.CategorySerializer
+    permission_classes = [AllowAny]
+    search_fields = ("name",)
+    ordering_fields = ("name",)
+
+
+class MediaTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """ALBUM, TRACK, EBOOK; managed in the admin."""
+
+    queryset = MediaType.objects.all()
+    serializer_class = s.MediaTypeSerializer
+    permission_classes = [AllowAny]
+    search_fields = ("name",)
+    ordering_fields = ("name",)

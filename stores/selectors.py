@@ -1,0 +1,224 @@
+"""Catalog reads: who may see which store's objects, storefront listings, event statistics."""
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, Ticket
+from users.selectors import user_is_super_admin
+
+
+@dataclass(frozen=True)
+class CatalogAccess:
+    """The stores a user works for: `owned` ones they manage, `staffed` ones (owned + agent of) they read."""
+
+    everything: bool
+    owned: frozenset
+    staffed: frozenset
+
+    def can_read(self, store_id) -> bool:
+        return self.everything or store_id in self.staffed
+
+    def can_manage(self, store_id) -> bool:
+        return self.everything or store_id in self.owned
+
+
+def catalog_access(user) -> CatalogAccess:
+    if not user or not user.is_authenticated:
+        return CatalogAccess(everything=False, owned=frozenset(), staffed=frozenset())
+    if user_is_super_admin(user):
+        return CatalogAccess(everything=True, owned=frozenset(), staffed=frozenset())
+    rows = Store.objects.filter(Q(owner=user) | Q(agents__user=user)).values_list("id", "owner_id").distinct()
+    owned = frozenset(store_id for store_id, owner_id in rows if owner_id == user.pk)
+    return CatalogAccess(everything=False, owned=owned, staffed=frozenset(store_id for store_id, _ in rows))
+
+
+def stores_owned_by(user) -> QuerySet[Store]:
+    if not user or not user.is_authenticated:
+        return Store.objects.none()
+    return Store.objects.filter(owner=user)
+
+
+def store_ids_for_agent(user) -> set:
+    if not user or not user.is_authenticated:
+        return set()
+    return set(StoreAgent.objects.filter(user=user).values_list("store_id", flat=True))
+
+
+def user_owns_store(user, store) -> bool:
+    """Owners manage their stores; super admins manage every store."""
+    if not user or not user.is_authenticated:
+        return False
+    return store.owner_id == user.pk or user_is_super_admin(user)
+
+
+def _staffed_q(user, store_path: str) -> Q | None:
+    """Rows whose store (reached through `store_path`, "" for stores) the user owns or works at.
+
+    None means every row (super admins)."""
+    if not user or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user_is_super_admin(user):
+        return None
+    agent_stores = StoreAgent.objects.filter(user=user).values("store_id")
+    prefix = f"{store_path}__" if store_path else ""
+    return Q(**{f"{prefix}owner": user}) | Q(**{f"{store_path or 'pk'}__in": agent_stores})
+
+
+def _scoped(queryset: QuerySet, user, store_path: str, public: Q | None = None) -> QuerySet:
+    staffed = _staffed_q(user, store_path)
+    if staffed is None:
+        return queryset
+    return queryset.filter(staffed | public if public is not None else staffed)
+
+
+def _published_event_q(prefix: str = "", *, include_private: bool = False) -> Q:
+    q = Q(**{f"{prefix}is_published": True, f"{prefix}store__is_active": True})
+    if not include_private:
+        q &= Q(**{f"{prefix}is_private": False})
+    return q
+
+
+# --- stores and agents ---
+
+def stores_visible_to(user) -> QuerySet[Store]:
+    return _scoped(Store.objects.select_related("store_type"), user, "")
+
+
+def store_agents_of(store) -> QuerySet[StoreAgent]:
+    return StoreAgent.objects.filter(store=store).select_related("user", "store")
+
+
+def store_agent_find(*, store, key) -> StoreAgent | None:
+    """An agent of `store` by the agent row's id or by the user's id."""
+    return store_agents_of(store).filter(Q(pk=key) | Q(user_id=key)).first()
+
+
+# --- events ---
+
+def event_details(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Everything the event representation reads, in a fixed number of queries."""
+    return queryset.select_related("store__store_type", "event_category").prefetch_related(
+        Prefetch("tickets", queryset=Ticket.objects.select_related("schedule")),
+        Prefetch("schedules", queryset=Schedule.objects.all()),
+        Prefetch("sub_events", queryset=Event.objects.order_by("start_date", "created")),
+    )
+
+
+def events_staffed_by(user) -> QuerySet[Event]:
+    return _scoped(Event.objects.all(), user, "store")
+
+
+def events_visible_to(user, *, include_private: bool = False) -> QuerySet[Event]:
+    """Events of the user's stores plus published ones (private ones only when asked for by id)."""
+    return _scoped(Event.objects.all(), user, "store", _published_event_q(include_private=include_private))
+
+
+def events_public() -> QuerySet[Event]:
+    """The storefront: published, non-private events of active stores, upcoming (and running) first."""
+    ended = Q(**{"ends_at__lt": timezone.now()})
+    return (
+        Event.objects.filter(_published_event_q())
+        .alias(ends_at=Coalesce("end_date", "start_date"))
+        .annotate(is_past=Case(When(ended, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .order_by("is_past", "start_date", "created")
+    )
+
+
+# --- tickets and schedules ---
+
+def tickets_staffed_by(user) -> QuerySet[Ticket]:
+    return _scoped(Ticket.objects.select_related("event__store", "schedule"), user, "event__store")
+
+
+def tickets_visible_to(user, *, include_private: bool = False) -> QuerySet[Ticket]:
+    public = Q(is_published=True) & _published_event_q("event__", include_private=include_private)
+    return _scoped(Ticket.objects.select_related("event__store", "schedule"), user, "event__store", public)
+
+
+def ticket_is_available(ticket: Ticket, *, now=None) -> bool:
+    """On sale now: published, its event published, inside its sales window and not sold out."""
+    now = now or timezone.now()
+    if not (ticket.is_published and ticket.event.is_published):
+        return False
+    if ticket.sales_start and now < ticket.sales_start:
+        return False
+    if ticket.sales_end and now > ticket.sales_end:
+        return False
+    return ticket.tickets_available > 0
+
+
+def schedules_staffed_by(user) -> QuerySet[Schedule]:
+    return _scoped(Schedule.objects.select_related("event"), user, "event__store")
+
+
+def schedules_visible_to(user, *, include_private: bool = False) -> QuerySet[Schedule]:
+    public = _published_event_q("event__", include_private=include_private)
+    return _scoped(Schedule.objects.select_related("event"), user, "event__store", public)
+
+
+# --- digital content ---
+
+def _album_details(queryset: QuerySet[Album]) -> QuerySet[Album]:
+    return queryset.select_related("store", "category", "media_type").prefetch_related(
+        Prefetch("media_files", queryset=MediaFile.objects.all())
+    )
+
+
+def albums_staffed_by(user) -> QuerySet[Album]:
+    return _album_details(_scoped(Album.objects.all(), user, "store"))
+
+
+def albums_visible_to(user) -> QuerySet[Album]:
+    public = Q(is_published=True, store__is_active=True)
+    return _album_details(_scoped(Album.objects.all(), user, "store", public))
+
+
+def media_files_of(album) -> QuerySet[MediaFile]:
+    return MediaFile.objects.filter(album=album)
+
+
+def media_file_get(media_file_id) -> MediaFile | None:
+    return MediaFile.objects.filter(pk=media_file_id).first()
+
+
+# --- statistics ---
+
+def event_statistics(event_ids, *, published_only: bool = False) -> dict:
+    """Ticket counts and sales figures per event, in a fixed number of queries whatever the count.
+
+    Returns {event_id: {tickets_count_by_category, total_event_tickets, tickets_total_sales,
+    tickets_sales_by_platform, tickets_by_status}}. `published_only` leaves unpublished ticket
+    types out (what the storefront may see).
+    """
+    event_ids = list(dict.fromkeys(event_ids))
+    stats = {event_id: {"tickets_count_by_category": [], "total_event_tickets": None} for event_id in event_ids}
+    tickets = Ticket.objects.filter(event_id__in=event_ids).order_by("created", "pk")
+    if published_only:
+        tickets = tickets.filter(is_published=True)
+    for row in tickets.values("id", "event_id", "ticket_name", "quantity", "sold", "reserved"):
+        entry = stats[row["event_id"]]
+        entry["tickets_count_by_category"].append({
+            "id": row["id"], "ticket_name": row["ticket_name"], "quantity": row["quantity"],
+            "sold": row["sold"], "reserved": row["reserved"],
+            "available": max(row["quantity"] - row["sold"] - row["reserved"], 0),
+        })
+        entry["total_event_tickets"] = (entry["total_event_tickets"] or 0) + row["quantity"]
+    sales = event_sales_statistics(event_ids)
+    for event_id in event_ids:
+        stats[event_id].update(sales[event_id])
+    return stats
+
+
+def event_sales_statistics(event_ids: list) -> dict:
+    """`tickets_total_sales`, `tickets_sales_by_platform`, `tickets_by_status` per event.
+
+    These come from orders (totals, totals by order channel) and issued tickets (counts by
+    status); until the orders app provides them every event reports 0. Whatever replaces this
+    must keep a fixed number of queries for any number of events.
+    """
+    return {
+        event_id: {"tickets_total_sales": 0, "tickets_sales_by_platform": 0, "tickets_by_status": 0}
+        for event_id in event_ids
+    }
