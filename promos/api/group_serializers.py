@@ -1,0 +1,81 @@
+"""The Bakeronline shape (`/stores/store/{store_id}/promocode-groups/`, seed 002). Shapes and types only."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from promos.api.fields import NullableDateField, NullableDecimalField, NullableIntegerField
+from promos.models import Promotion
+
+# The Bakeronline name of each Promotion field that differs, for error messages.
+GROUP_FIELD_NAMES = {"minimum_amount": "minimum_order_price"}
+SIMPLE_FIELDS = {"discount_type": "discount_type", "usage_type": "usage_type", "fixed_discount": "fixed_discount",
+                 "percent_discount": "percent_discount", "minimum_order_price": "minimum_amount",
+                 "expiry_date": "expiry_date", "max_uses": "max_uses", "max_uses_per_user": "max_uses_per_user",
+                 "is_active": "is_active"}
+
+
+class ApplicableOnSerializer(serializers.Serializer):
+    all = serializers.BooleanField(required=False, help_text="Every item of the store (default when no ids)")
+    products = serializers.ListField(child=serializers.UUIDField(), required=False, help_text="Event or album ids")
+    categories = serializers.ListField(child=serializers.UUIDField(), required=False,
+                                       help_text="Event category or content category ids")
+    product_prices = serializers.ListField(child=serializers.UUIDField(), required=False, help_text="Ticket ids")
+
+
+class PromoGroupInput(serializers.Serializer):
+    codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
+                                  help_text="Codes chosen by the merchant (added to the group on update)")
+    generate = serializers.IntegerField(required=False, help_text="How many random codes to add (at most 10000)")
+    discount_type = serializers.ChoiceField(choices=Promotion.DiscountType.choices)
+    usage_type = serializers.ChoiceField(choices=Promotion.UsageType.choices, required=False)
+    fixed_discount = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    percent_discount = NullableDecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    minimum_order_price = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    expiry_date = NullableDateField(required=False, allow_null=True, help_text="Last valid day (inclusive)")
+    max_uses = NullableIntegerField(required=False, allow_null=True, help_text="Per code, total; empty = no limit")
+    max_uses_per_user = NullableIntegerField(required=False, allow_null=True,
+                                             help_text="Per code and customer, with X_USES_PER_PERSON")
+    applicable_on = ApplicableOnSerializer(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        kwargs = {model: data[api] for api, model in SIMPLE_FIELDS.items() if api in data}
+        if kwargs.get("minimum_amount", 0) is None:
+            kwargs["minimum_amount"] = 0
+        kwargs.update(codes=data.get("codes") or [], generate=data.get("generate") or 0,
+                      applicable_on=data.get("applicable_on"), field_names=GROUP_FIELD_NAMES)
+        return kwargs
+
+
+class ApplicableOnOutput(serializers.Serializer):
+    all = serializers.BooleanField()
+    products = serializers.ListField(child=serializers.UUIDField())
+    categories = serializers.ListField(child=serializers.UUIDField())
+    product_prices = serializers.ListField(child=serializers.UUIDField())
+
+
+class PromoGroupOutput(serializers.Serializer):
+    codes = serializers.SerializerMethodField()
+    discount_type = serializers.CharField()
+    usage_type = serializers.CharField()
+    fixed_discount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    percent_discount = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    minimum_order_price = serializers.DecimalField(source="minimum_amount", max_digits=12, decimal_places=2)
+    expiry_date = serializers.DateField(allow_null=True)
+    max_uses = serializers.IntegerField(allow_null=True)
+    max_uses_per_user = serializers.IntegerField(allow_null=True)
+    applicable_on = serializers.SerializerMethodField()
+    id = serializers.UUIDField()
+    shop_id = serializers.UUIDField(source="store_id")
+    times_used = serializers.IntegerField(help_text="Units in paid and pending orders, all codes together")
+    is_active = serializers.BooleanField()
+    created = serializers.DateTimeField()
+
+    def get_codes(self, promotion) -> list[str]:
+        return [code.code for code in promotion.codes.all()]
+
+    @extend_schema_field(ApplicableOnOutput)
+    def get_applicable_on(self, promotion) -> dict:
+        return {"all": promotion.applicable_all, "products": promotion.applicable_products,
+                "categories": promotion.applicable_categories,
+                "product_prices": promotion.applicable_product_prices}
