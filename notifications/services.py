@@ -1,83 +1,218 @@
-"""The outbox: enqueue inside the caller's transaction, deliver after commit, exactly once."""
+"""The outbox: enqueue inside the caller's transaction, deliver after commit, exactly once.
+
+A message is claimed under a row lock (PENDING → SENDING), sent outside any transaction,
+then marked SENT. Failures go back to PENDING with `next_attempt_at` (transient) or to DEAD
+(permanent, or the last allowed attempt). The row is the truth: Celery's countdown only
+saves waiting for the sweep, which queues whatever is due or was abandoned by a dead worker.
+"""
 import logging
+import random
+from contextlib import nullcontext
 from datetime import timedelta
+from functools import partial
 
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from mookh.core.errors import NotFound
+from mookh.core.phone import InvalidPhoneNumber, phone_normalize
+from notifications.delivery import message_transmit
+from notifications.errors import DeliveryError, MessageNotResendable, PermanentDeliveryError
 from notifications.models import OutboxMessage
+from notifications.rendering import message_template_check
+from notifications.selectors import messages_claimable_q, messages_due_ids
 
 logger = logging.getLogger(__name__)
-
-# A message claimed longer ago than this belongs to a worker that died; the sweep retries it.
-CLAIM_LEASE = timedelta(minutes=5)
+Status = OutboxMessage.Status
 
 
 def message_enqueue(*, channel: str, recipient: str, template: str, context: dict,
-                    dedupe_key: str | None = None) -> OutboxMessage:
-    """Write a message in the current transaction; its delivery is queued once that commits."""
-    from notifications.tasks import message_deliver_task
+                    dedupe_key: str | None = None, order_id=None) -> OutboxMessage | None:
+    """Write a message in the current transaction; its delivery is queued once that commits.
 
+    A second call with the same `dedupe_key` returns the first message and queues nothing.
+    No recipient (a customer without a phone) means no message: returns None. An invalid
+    recipient is recorded as DEAD, so that the action that caused it still succeeds.
+    """
+    message_template_check(channel=channel, template=template)
+    if not (recipient or "").strip():
+        logger.info("no %s recipient for %s; nothing queued", channel, template)
+        return None
+    recipient, problem = _recipient_clean(channel, recipient)
+    fields = {"channel": channel, "recipient": recipient, "template": template, "context": context,
+              "order_id": order_id}
+    if problem:
+        fields.update(status=Status.DEAD, last_error=f"invalid_recipient: {problem}")
     if dedupe_key:
-        message, created = OutboxMessage.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={"channel": channel, "recipient": recipient, "template": template, "context": context},
-        )
+        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
         if not created:
             return message
     else:
-        message = OutboxMessage.objects.create(
-            channel=channel, recipient=recipient, template=template, context=context
-        )
-    message_id = message.id
-    transaction.on_commit(lambda: message_deliver_task.delay(message_id=str(message_id)))
+        message = OutboxMessage.objects.create(**fields)
+    if message.status == Status.PENDING:
+        transaction.on_commit(partial(_delivery_queue, message.pk))
     return message
 
 
+def _recipient_clean(channel: str, recipient: str) -> tuple[str, str]:
+    recipient = recipient.strip()
+    try:
+        if channel == OutboxMessage.Channel.SMS:
+            return phone_normalize(recipient), ""
+        validate_email(recipient)
+        return recipient, ""
+    except (InvalidPhoneNumber, ValidationError) as exc:
+        logger.warning("invalid %s recipient %r: %s", channel, recipient, exc)
+        return recipient, str(getattr(exc, "message", exc))
+
+
+def _delivery_queue(message_id, *, countdown: float | None = None) -> bool:
+    """Publish the delivery task; never raises: with the broker down, the sweep delivers later."""
+    from notifications.tasks import message_deliver_task
+
+    try:
+        message_deliver_task.apply_async(
+            kwargs={"message_id": str(message_id)}, countdown=countdown,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+        )
+    except Exception:  # kombu/redis raise several types; any of them means "not queued now"
+        logger.warning("could not queue delivery of outbox message %s; the sweep will retry",
+                       message_id, exc_info=True)
+        return False
+    return True
+
+
+def message_deliver(*, message_id) -> OutboxMessage | None:
+    """Deliver one message if it is due; a no-op (None) when it is sent, dead, claimed or not due.
+
+    Returns the message after this attempt: SENT, DEAD, or PENDING with `next_attempt_at`.
+    """
+    message = _message_claim(message_id)
+    if message is None:
+        return None
+    try:
+        provider_id = message_transmit(message)
+    except DeliveryError as exc:
+        return _message_failed(message, exc)
+    except Exception as exc:  # an unforeseen provider exception or time limit: retried, and logged
+        logger.exception("delivery of outbox message %s failed unexpectedly", message.pk)
+        return _message_failed(message, exc)
+    return _message_sent(message, provider_id)
+
+
 def _message_claim(message_id) -> OutboxMessage | None:
-    """Move a due message to SENDING under a row lock, so that one worker alone delivers it."""
+    """Move a claimable message to SENDING under a row lock, so that one worker alone sends it."""
     now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .filter(messages_claimable_q(now), pk=message_id)
             .first()
         )
         if message is None:
             return None
-        message.status = OutboxMessage.Status.SENDING
-        message.claimed_at = now
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            # Only a SENDING row can get here: its workers kept dying (killed at the time limit).
+            message.status, message.next_attempt_at = Status.DEAD, None
+            message.last_error = f"worker_lost: no result after {message.attempts} attempts"
+            message.save(update_fields=["status", "next_attempt_at", "last_error", "updated"])
+            logger.error("outbox message %s is DEAD: %s", message.pk, message.last_error)
+            return None
+        message.status, message.claimed_at = Status.SENDING, now
         message.attempts += 1
         message.save(update_fields=["status", "claimed_at", "attempts", "updated"])
     return message
 
 
-def message_render(message: OutboxMessage) -> dict:
-    base = f"notifications/{message.template}"
-    if message.channel == OutboxMessage.Channel.SMS:
-        return {"text": render_to_string(f"{base}.sms.txt", message.context).strip()}
-    return {
-        "subject": " ".join(render_to_string(f"{base}.subject.txt", message.context).split()),
-        "text": render_to_string(f"{base}.txt", message.context),
-        "html": render_to_string(f"{base}.html", message.context),
+def _claimed(message: OutboxMessage):
+    """The row, provided that our claim still holds (the sweep did not re-claim it meanwhile)."""
+    return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with a little jitter, so a provider outage does not end in a stampede."""
+    base = settings.OUTBOX_RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    seconds = min(settings.OUTBOX_RETRY_BACKOFF_MAX_SECONDS, base * random.uniform(1, 1.2))
+    return timedelta(seconds=seconds)
+
+
+def _message_failed(message: OutboxMessage, exc: Exception) -> OutboxMessage:
+    now = timezone.now()
+    code = getattr(exc, "code", type(exc).__name__)
+    dead = isinstance(exc, PermanentDeliveryError) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    changes = {
+        "status": Status.DEAD if dead else Status.PENDING,
+        "next_attempt_at": None if dead else now + retry_delay(message.attempts),
+        "last_error": f"{code}: {exc}"[:2000],
+        "updated": now,
     }
-
-
-def message_deliver(*, message_id) -> OutboxMessage | None:
-    """Deliver one message if it is still pending; a no-op for one already sent or claimed."""
-    message = _message_claim(message_id)
-    if message is None:
-        return None
-    rendered = message_render(message)
-    if message.channel == OutboxMessage.Channel.EMAIL:
-        email = EmailMultiAlternatives(rendered["subject"], rendered["text"], to=[message.recipient])
-        email.attach_alternative(rendered["html"], "text/html")
-        email.send()
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error="", updated=timezone.now()
-    )
-    logger.info("delivered %s %s to %s", message.channel, message.template, message.recipient)
-    message.refresh_from_db()
+    if not _claimed(message).update(**changes):
+        logger.warning("outbox message %s was re-claimed while this attempt ran", message.pk)
+    for name, value in changes.items():
+        setattr(message, name, value)
+    log = logger.error if dead else logger.warning
+    log("outbox message %s attempt %d failed (%s): %s", message.pk, message.attempts, message.status, exc)
     return message
+
+
+def _message_sent(message: OutboxMessage, provider_id: str) -> OutboxMessage:
+    now = timezone.now()
+    changes = {"status": Status.SENT, "sent_at": now, "next_attempt_at": None, "last_error": "",
+               "provider_message_id": (provider_id or "")[:200], "updated": now}
+    # One autocommitted UPDATE unless a hook must commit with it: a round trip less per message.
+    with transaction.atomic() if settings.OUTBOX_SENT_HOOK else nullcontext():
+        if _claimed(message).update(**changes):
+            for name, value in changes.items():
+                setattr(message, name, value)
+            _sent_hook_call(message)
+        else:
+            logger.warning("outbox message %s was re-claimed after its lease expired", message.pk)
+            message.refresh_from_db()
+    logger.info("delivered %s %s to %s", message.channel, message.template, message.recipient)
+    return message
+
+
+def _sent_hook_call(message: OutboxMessage) -> None:
+    """OUTBOX_SENT_HOOK (dotted path) runs in the transaction that marks the message SENT.
+
+    It may only write to the database (e.g. an order's flag_email_sent). Its failure is
+    logged and rolled back alone: the message was sent and must never be sent again.
+    """
+    if not settings.OUTBOX_SENT_HOOK:
+        return
+    try:
+        with transaction.atomic():
+            import_string(settings.OUTBOX_SENT_HOOK)(message=message)
+    except Exception:  # the hook belongs to another app; its bug must not resend a message
+        logger.exception("OUTBOX_SENT_HOOK failed for outbox message %s", message.pk)
+
+
+@transaction.atomic
+def message_resend(*, message_id) -> OutboxMessage:
+    """Give a DEAD (or stuck PENDING) message a fresh set of attempts and queue it."""
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound()
+    if message.status not in (Status.DEAD, Status.PENDING):
+        raise MessageNotResendable(message_id=str(message_id), status=message.status)
+    message.status, message.attempts = Status.PENDING, 0
+    message.next_attempt_at = message.claimed_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_at", "updated"])
+    transaction.on_commit(partial(_delivery_queue, message.pk))
+    return message
+
+
+def messages_sweep(*, limit: int = 500) -> int:
+    """Queue every due or abandoned message (one task each); returns how many were queued."""
+    queued = 0
+    for message_id in messages_due_ids(limit=limit):
+        if not _delivery_queue(message_id):
+            break  # the broker is down: the next sweep tries again
+        queued += 1
+    if queued:
+        logger.info("outbox sweep queued %d messages", queued)
+    return queued

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from notifications import sms
 from tests.factories import UserFactory
 
 
@@ -12,6 +13,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sms_locmem(settings):
+    """Tests send SMS to memory; `smsoutbox` is the list, like pytest-django's `mailoutbox`."""
+    settings.SMS_BACKEND = "notifications.sms.locmem.SmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def smsoutbox():
+    return sms.outbox
 
 
 @pytest.fixture
