@@ -144,7 +144,7 @@ OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", d
 # taken to belong to a dead worker and is claimed again.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Dotted path of a callable(message=OutboxMessage) run when a message becomes SENT.
-OUTBOX_SENT_HOOK = env("OUTBOX_SENT_HOOK", default="")
+OUTBOX_SENT_HOOK = env("OUTBOX_SENT_HOOK", default="orders.services.messages.order_message_delivered")
 # Run by `celery -A mookh beat` (django_celery_beat copies these entries into its tables).
 # Periodic jobs select due ids and fan out one task each; add new jobs as entries here.
 CELERY_BEAT_SCHEDULE = {
@@ -153,7 +153,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Order expiry and installment reminders go here.
+    "orders-expire-due": {
+        "task": "orders.tasks.orders_expire_due_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Installment reminders go here.
 }
 # --- end of notifications ---
 
@@ -196,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "V1PaymentMethodEnum": ["MOBILE", "CARD", "CASH", "MOBILE_CASH", "MPESA", "AIRTEL", "MTNUG", "AIRTELUG"],
+    },
 }
 
 VERIFICATION_CODE_TTL = timedelta(minutes=15)
@@ -220,3 +229,21 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Orders ---
+ORDER_PAYMENT_WINDOW = timedelta(minutes=env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=30))
+ORDER_PAY_LATER_WINDOW = timedelta(hours=env.int("ORDER_PAY_LATER_WINDOW_HOURS", default=48))
+ORDER_MAX_INSTALLMENTS = env.int("ORDER_MAX_INSTALLMENTS", default=6)
+STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
+
+# --- Tickets: signed QR codes, gate check-in, album download links (orders/tickets/) ---
+# Ed25519 key signing ticket QR codes: base64 of a raw 32-byte seed, or a PKCS#8 PEM. Read at first
+# use. Unset: generated into TICKET_SIGNING_KEY_FILE when DEBUG is on; a start-up error when it is off.
+TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
+TICKET_SIGNING_KEY_FILE = BASE_DIR / ".ticket_signing_key"
+# Public keys (base64 raw 32 bytes, comma-separated) of retired signing keys, still accepted at the gate.
+TICKET_VERIFY_KEYS = env.list("TICKET_VERIFY_KEYS", default=[])
+# Where ticket pages and album download links in messages point: this API's public address.
+TICKET_LINK_BASE_URL = env("TICKET_LINK_BASE_URL", default=STOREFRONT_URL)
+ALBUM_DOWNLOAD_LINK_TTL = timedelta(hours=env.int("ALBUM_DOWNLOAD_LINK_HOURS", default=24))
+CHECK_IN_BATCH_MAX_SCANS = env.int("CHECK_IN_BATCH_MAX_SCANS", default=1000)
+# --- end of tickets ---

@@ -1,0 +1,148 @@
+"""Flash sale: N concurrent clients buying through gunicorn + PostgreSQL, driven by wrk.
+
+Prints successful orders/s, p50/p95/p99 latency, sold-out rejections and the oversell count
+(units reserved or sold beyond a ticket type's quantity, or not matching the orders: must be 0).
+Run with `make bench` (or `python -m benchmarks.flash_sale`); needs `wrk` (Debian package).
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks.support import Gunicorn, bench_database_url, django_setup
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 64))
+DURATION = int(os.environ.get("BENCH_SECONDS", 15))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
+
+WRK_SCRIPT = r"""
+local ids = {%(ids)s}
+local counter = 0
+counts = {}
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+function setup(thread) table.insert(threads, thread) end
+threads = {}
+
+function request()
+  counter = counter + 1
+  local id = ids[math.random(#ids)]
+  local phone = string.format("+2547%%08d", (counter * 7919 + math.random(99999999)) %% 100000000)
+  local body = '{"currency":"KES","payment_method":"MOBILE","response_type":"json",' ..
+    '"customer":{"name":"Fan","email":"fan' .. counter .. '@example.com","phone_number":"' .. phone .. '"},' ..
+    '"order_detail":[{"item_id":"' .. id .. '","type_name":"store.ticket","item_quantity":1}]}'
+  return wrk.format(nil, "/stores/orders/", nil, body)
+end
+
+function response(status, headers, body)
+  counts[status] = (counts[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    local c = thread:get("counts")
+    for status, n in pairs(c) do totals[tostring(status)] = (totals[tostring(status)] or 0) + n end
+  end
+  io.write("WRK_RESULT ", string.format(
+    '{"duration_us": %%d, "requests": %%d, "p50_ms": %%.1f, "p95_ms": %%.1f, "p99_ms": %%.1f, "errors": %%d, "statuses": {',
+    summary.duration, summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout))
+  local first = true
+  for status, n in pairs(totals) do
+    if not first then io.write(",") end
+    io.write(string.format('"%%s": %%d', status, n))
+    first = false
+  end
+  io.write("}}\n")
+end
+"""
+
+
+def _catalog(types: int, quantity: int) -> list[str]:
+    from django.utils import timezone
+
+    from stores.models import Event, EventCategory, Store, StoreType, Ticket
+    from users.models import User
+
+    owner = User.objects.create_user(f"bench-owner-{types}@example.com", "x", is_verified=True)
+    store = Store.objects.create(store_name="Bench", store_type=StoreType.objects.get_or_create(name="events")[0],
+                                 owner=owner)
+    event = Event.objects.create(store=store, event_category=EventCategory.objects.create(category_name="Bench"),
+                                 event_name="Flash sale", event_description="bench", is_published=True,
+                                 start_date=timezone.now() + timedelta(days=7))
+    tickets = Ticket.objects.bulk_create(
+        Ticket(event=event, ticket_name=f"T{n}", prices={"KES": "1000.00"}, ticket_value=1000, quantity=quantity,
+               is_published=True) for n in range(types))
+    return [str(ticket.pk) for ticket in tickets]
+
+
+def _oversell(ticket_ids) -> int:
+    """Units beyond quantity, plus any mismatch between ticket counters and the orders holding them."""
+    from django.db.models import Sum
+
+    from orders.models import OrderLine
+    from stores.models import Ticket
+
+    held = dict(OrderLine.objects.filter(ticket_id__in=ticket_ids, order__status__in=["PENDING", "PAID"])
+                .values("ticket_id").annotate(units=Sum("item_quantity")).values_list("ticket_id", "units"))
+    bad = 0
+    for ticket in Ticket.objects.filter(pk__in=ticket_ids):
+        taken = ticket.sold + ticket.reserved
+        bad += max(0, taken - ticket.quantity) + abs(taken - held.get(ticket.pk, 0))
+    return bad
+
+
+def _run_wrk(url: str, ticket_ids: list[str]) -> dict:
+    script = WRK_SCRIPT % {"ids": ",".join(f'"{i}"' for i in ticket_ids)}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        run = subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s", "-s", handle.name, url],
+            capture_output=True, text=True, timeout=DURATION + 60,
+        )
+        if run.returncode:
+            raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
+        output = run.stdout
+    finally:
+        Path(handle.name).unlink()
+    line = next(row for row in output.splitlines() if row.startswith("WRK_RESULT "))
+    return json.loads(line[len("WRK_RESULT "):])
+
+
+def _report(name: str, result: dict, ticket_ids: list[str]) -> None:
+    seconds = result["duration_us"] / 1e6
+    created = result["statuses"].get("201", 0)
+    sold_out = result["statuses"].get("409", 0)
+    others = {k: v for k, v in result["statuses"].items() if k not in ("201", "409")}
+    print(f"{name}: {created / seconds:.0f} orders/s ({created} orders in {seconds:.1f} s, {CONNECTIONS} clients), "
+          f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
+          f"sold-out rejections {sold_out}, other statuses {others or 'none'}, socket errors {result['errors']}, "
+          f"oversell {_oversell(ticket_ids)}")
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        print("flash_sale: skipped, wrk is not installed (apt-get install wrk)")
+        return
+    database_url = bench_database_url("mookh_bench_flash_sale")
+    django_setup(database_url)
+    hot = _catalog(types=1, quantity=3000)
+    many = _catalog(types=200, quantity=1000)
+    print(f"flash_sale: gunicorn {WORKERS} workers, wrk 2 threads, {DURATION} s per scenario")
+    with Gunicorn(database_url=database_url, workers=WORKERS) as server:
+        hot_result = _run_wrk(server.url, hot)
+        many_result = _run_wrk(server.url, many)
+    # Counted once the server has stopped, so that no order is still being written.
+    _report("  one hot ticket type (3000 units)", hot_result, hot)
+    _report("  200 ticket types (1000 units each)", many_result, many)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+import csv
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+
+from mookh.core.errors import DomainError
+from orders import services
+from orders.models import IdempotencyKey, Order, OrderLine, Payment, Refund
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ("type_name", "name", "item_quantity", "unit_price", "promo_code", "promo_amount", "selling_price")
+    readonly_fields = fields
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ("created", "provider", "reference", "amount", "currency", "received_by")
+    readonly_fields = fields
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = ("created", "amount", "currency", "reason", "status")
+    readonly_fields = ("created", "amount", "currency", "reason")
+
+
+def _each(modeladmin, request, queryset, action, verb):
+    done = 0
+    for order in queryset:
+        try:
+            action(order)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{order.order_number}: {exc.message}", messages.WARNING)
+    modeladmin.message_user(request, f"{done} order(s) {verb}.")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("order_number", "status", "customer_name", "customer_phone", "order_amount", "amount_paid",
+                    "currency", "payment_method", "order_channel", "created")
+    list_filter = ("status", "order_channel", "payment_method", "currency", "lines__store", "created")
+    search_fields = ("order_number", "customer_email", "customer_phone", "customer_name", "payment_reference")
+    date_hierarchy = "created"
+    inlines = (OrderLineInline, PaymentInline, RefundInline)
+    readonly_fields = ("order_number", "status", "order_amount", "amount_paid", "expires_at", "paid_at", "closed_at", "short_url",
+                       "placed_by", "agent", "flag_email_sent", "flag_sms_sent", "created", "updated")
+    actions = ("cancel_orders", "mark_cash_paid", "resend_tickets", "export_csv")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.action(description="Cancel selected orders")
+    def cancel_orders(self, request, queryset):
+        _each(self, request, queryset, lambda o: services.order_cancel(order_id=o.pk, by_user=request.user),
+              "cancelled")
+
+    @admin.action(description="Mark selected orders paid in cash (the balance due)")
+    def mark_cash_paid(self, request, queryset):
+        def pay(order):
+            services.payment_apply(order_id=order.pk, amount=order.order_balance, currency=order.currency,
+                                   provider="cash", reference=f"admin-cash-{order.pk}", received_by=request.user)
+
+        _each(self, request, queryset, pay, "marked paid")
+
+    @admin.action(description="Resend the paid-order messages")
+    def resend_tickets(self, request, queryset):
+        _each(self, request, queryset, lambda o: services.order_messages_resend(order_id=o.pk), "queued again")
+
+    @admin.action(description="Export selected orders to CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+        columns = ("order_number", "status", "customer_name", "customer_email", "customer_phone", "currency",
+                   "order_amount", "amount_paid", "payment_method", "order_channel", "created")
+        writer = csv.writer(response)
+        writer.writerow(columns)
+        for order in queryset.order_by("created"):
+            writer.writerow([getattr(order, column) for column in columns])
+        return response
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("created", "order", "provider", "reference", "amount", "currency")
+    list_filter = ("provider", "currency")
+    search_fields = ("reference", "order__order_number")
+    raw_id_fields = ("order", "received_by")
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ("created", "order", "amount", "currency", "status", "reason")
+    list_filter = ("status", "currency")
+    search_fields = ("order__order_number",)
+    raw_id_fields = ("order", "requested_by")
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ("key", "order", "response_status", "created")
+    search_fields = ("key", "order__order_number")
+    raw_id_fields = ("order",)

@@ -1,0 +1,155 @@
+"""The v1 facade (seed 000): the same engine behind the flat order representation."""
+from dataclasses import replace
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from mookh.core.errors import NotFound
+from orders import services
+from orders.api.filters import OrderFilter
+from orders.api.inputs import LineInputSerializer, PersonInput
+from orders.api.serializers import MONEY, OrderLineSerializer
+from orders.models import Order, PaymentMethod
+from orders.selectors import order_get_by_number, orders_visible_to, orders_with_lines
+
+# v1 clients may name the mobile wallet itself as the method.
+WALLETS = ("MPESA", "AIRTEL", "MTNUG", "AIRTELUG")
+
+
+class V1OrderInput(serializers.Serializer):
+    customer = PersonInput()
+    store_fk = serializers.UUIDField(required=False, allow_null=True)
+    order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=100)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
+    payment_method = serializers.ChoiceField(choices=[*PaymentMethod.values, *WALLETS],
+                                             help_text="A v2 method, or the mobile wallet itself (MPESA, …).")
+    promo_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
+    agent = serializers.UUIDField(required=False, allow_null=True)
+    card = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    order_udf = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+
+    def service_arguments(self) -> dict:
+        data = self.validated_data
+        method = data["payment_method"]
+        code = (data.get("promo_code") or "").strip() or None
+        lines = [replace(line, promotional_code=code) if code and not line.promotional_code else line
+                 for line in data["order_detail"]]
+        return {"customer": data["customer"], "lines": lines, "currency": data["currency"],
+                "payment_method": PaymentMethod.MOBILE if method in WALLETS else method,
+                "exact_payment_method": method if method in WALLETS else None, "agent_id": data.get("agent"),
+                "only_store_id": data.get("store_fk"), "card": data["card"], "order_udf": data["order_udf"]}
+
+
+class V1OrderSerializer(serializers.ModelSerializer):
+    """Seed 000's flat order."""
+
+    customer = serializers.CharField(source="customer_name", read_only=True)
+    store_fk = serializers.SerializerMethodField()
+    agent_name = serializers.SerializerMethodField()
+    event_name = serializers.SerializerMethodField()
+    event = serializers.SerializerMethodField()
+    order_items_summary = serializers.SerializerMethodField()
+    order_detail = OrderLineSerializer(source="lines", many=True, read_only=True)
+    order_status = serializers.CharField(source="status", read_only=True)
+    order_amount = serializers.DecimalField(**MONEY)
+    order_balance = serializers.DecimalField(**MONEY)
+    promo_code = serializers.SerializerMethodField()
+    promo_code_value = serializers.SerializerMethodField()
+    order_type = serializers.CharField(source="order_channel", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ("id", "customer", "card", "store_fk", "agent", "agent_name", "event_name", "event",
+                  "order_items_summary", "order_detail", "order_status", "order_number", "currency", "order_amount",
+                  "order_balance", "promo_code", "promo_code_value", "payment_method", "order_type",
+                  "payment_reference", "order_udf", "flag_email_sent", "flag_sms_sent")
+        read_only_fields = fields
+
+    def get_store_fk(self, order) -> str | None:
+        lines = order.lines.all()
+        return str(lines[0].store_id) if lines else None
+
+    def get_agent_name(self, order) -> str | None:
+        return order.agent.full_name or order.agent.email if order.agent_id else None
+
+    def get_event_name(self, order) -> str | None:
+        event = self._first_event(order)
+        return event.event_name if event else None
+
+    def get_event(self, order) -> str | None:
+        event = self._first_event(order)
+        return str(event.pk) if event else None
+
+    def get_order_items_summary(self, order) -> str:
+        return ", ".join(f"{line.item_quantity} x {line.name}" for line in order.lines.all())
+
+    def get_promo_code(self, order) -> str | None:
+        return next((line.promo_code for line in order.lines.all() if line.promo_code), None)
+
+    def get_promo_code_value(self, order) -> str:
+        return f"{sum(line.promo_amount for line in order.lines.all()):.2f}"
+
+    def _first_event(self, order):
+        return next((line.ticket.event for line in order.lines.all() if line.ticket_id), None)
+
+
+class VerifyInput(serializers.Serializer):
+    order_number = serializers.CharField(max_length=6)
+
+
+class PaymentStateSerializer(serializers.Serializer):
+    order_number = serializers.CharField()
+    order_status = serializers.CharField(source="status")
+    currency = serializers.CharField()
+    order_amount = serializers.DecimalField(**MONEY)
+    amount_paid = serializers.DecimalField(**MONEY)
+    order_balance = serializers.DecimalField(**MONEY)
+    payment_reference = serializers.CharField(allow_null=True)
+
+
+class OrderQuoteSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    order_amount = serializers.DecimalField(**MONEY)
+    promo_code_value = serializers.DecimalField(**MONEY)
+    order_detail = OrderLineSerializer(many=True)
+
+
+class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = V1OrderSerializer
+    filterset_class = OrderFilter
+    ordering_fields = ("created", "order_amount")
+
+    def get_permissions(self):
+        public = ("create", "retrieve", "validate_order", "verify_order")
+        return [AllowAny()] if self.action in public else [IsAuthenticated()]
+
+    def get_queryset(self):
+        return orders_with_lines() if self.action == "retrieve" else orders_visible_to(self.request.user)
+
+    @extend_schema(request=V1OrderInput, responses={201: V1OrderSerializer})
+    def create(self, request):
+        data = V1OrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_place(**data.service_arguments(), placed_by=request.user)
+        return Response(V1OrderSerializer(orders_with_lines().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=V1OrderInput, responses={200: OrderQuoteSerializer})
+    @action(detail=False, methods=["post"])
+    def validate_order(self, request):
+        data = V1OrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = services.order_quote(**data.service_arguments(), placed_by=request.user)
+        return Response(OrderQuoteSerializer(quote).data)
+
+    @extend_schema(request=VerifyInput, responses={200: PaymentStateSerializer})
+    @action(detail=False, methods=["post"])
+    def verify_order(self, request):
+        data = VerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_get_by_number(data.validated_data["order_number"])
+        if order is None:
+            raise NotFound("No order with this number.")
+        return Response(PaymentStateSerializer(order).data)

@@ -1,0 +1,67 @@
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from orders import services
+from orders.api.filters import OrderFilter
+from orders.api.inputs import OrderPlaceInput
+from orders.api.responses import order_created_response
+from orders.api.serializers import OrderSerializer
+from orders.selectors import orders_managed_by, orders_visible_to, orders_with_lines
+
+IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                      description="Same key and body within 24 h: the first answer, nothing new.")
+
+
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """v2 orders (seed 001)."""
+
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    search_fields = ("order_number", "customer_email", "customer_phone", "customer_name")
+    ordering_fields = ("created", "order_amount", "status")
+
+    def get_permissions(self):
+        return [AllowAny()] if self.action in ("create", "retrieve") else [IsAuthenticated()]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return orders_with_lines()  # anyone holding the order's UUID may read it
+        return orders_visible_to(self.request.user)
+
+    @extend_schema(request=OrderPlaceInput, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: OpenApiResponse(OrderSerializer, description="The order, or a payment link")})
+    def create(self, request):
+        data = OrderPlaceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or None
+        fingerprint = services.request_fingerprint(request.data) if key else ""
+        earlier = key and services.idempotent_order_get(key=key, request_hash=fingerprint)
+        if earlier and earlier.response_body is not None:
+            return Response(earlier.response_body, status=earlier.response_status)
+        order = self._fresh(earlier.order) if earlier else services.order_place(
+            **data.service_arguments(), placed_by=request.user, idempotency_key=key, request_hash=fingerprint)
+        body = order_created_response(order, response_type=data.validated_data["response_type"], request=request)
+        if key:
+            services.idempotency_response_store(key=key, status=status.HTTP_201_CREATED, body=body)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        order = get_object_or_404(orders_managed_by(request.user), pk=pk)
+        services.order_cancel(order_id=order.pk, by_user=request.user)
+        return Response(OrderSerializer(self._fresh(order), context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        order = get_object_or_404(orders_managed_by(request.user), pk=pk)
+        services.order_refund(order_id=order.pk, by_user=request.user)
+        return Response(OrderSerializer(self._fresh(order), context={"request": request}).data)
+
+    def _fresh(self, order):
+        return orders_with_lines().get(pk=order.pk)

@@ -1,0 +1,21 @@
+from mookh.core.errors import DomainError
+
+
+class OrderTransitionIllegal(DomainError):
+    code = "illegal_transition"
+    message = "The order cannot move to that status from its current one."
+
+
+class BuyerLimitReached(DomainError):
+    code = "buyer_limit"
+    message = "This buyer already holds the most tickets of this type allowed per buyer."
+
+
+class OrderNotPayable(DomainError):
+    code = "not_payable"
+    message = "The order cannot take this payment."
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request body."

@@ -1,0 +1,98 @@
+"""Order state changes after placement: paid, expired, cancelled, refunded."""
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.errors import OrderTransitionIllegal
+from orders.models import Order, OrderStatus, Refund
+from orders.services.messages import order_closed_messages, order_paid_messages
+from orders.services.promotions import promo_uses_confirm, promo_uses_release
+from orders.services.status import OPEN, order_transition
+from stores.inventory import tickets_convert_to_sold, tickets_release
+
+logger = logging.getLogger(__name__)
+
+
+def order_lock(order_id) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def _ticket_quantities(order: Order) -> dict:
+    quantities: dict = {}
+    for line in order.lines.all():
+        if line.ticket_id:
+            quantities[line.ticket_id] = quantities.get(line.ticket_id, 0) + line.item_quantity
+    return quantities
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id) -> Order:
+    """The one way an order becomes PAID: stock sold, promo uses kept, messages queued. Idempotent."""
+    order = order_lock(order_id)
+    if order.status == OrderStatus.PAID:
+        return order
+    order_transition(order, OrderStatus.PAID)
+    tickets_convert_to_sold(quantities=_ticket_quantities(order))
+    promo_uses_confirm(order_id=order.pk)
+    order_paid_messages(order)
+    logger.info("order %s paid", order.order_number)
+    return order
+
+
+def _order_close(order: Order, to_status: str, *, reason: str, by_user=None) -> Order:
+    """Close an open order: units and promo uses go back on sale; money paid is owed back."""
+    order_transition(order, to_status)
+    tickets_release(quantities=_ticket_quantities(order))
+    promo_uses_release(order_id=order.pk)
+    refund_amount = None
+    if order.amount_paid > 0:
+        refund_amount = order.amount_paid
+        Refund.objects.create(order=order, amount=refund_amount, currency=order.currency, reason=reason,
+                              requested_by=by_user if by_user and by_user.is_authenticated else None)
+    order_closed_messages(order, refund_amount=refund_amount)
+    logger.info("order %s %s (%s)", order.order_number, to_status.lower(), reason)
+    return order
+
+
+@transaction.atomic
+def order_expire(*, order_id) -> Order:
+    """Expire an open order past its payment window; a no-op for any other order."""
+    order = order_lock(order_id)
+    if order.status not in OPEN or order.expires_at > timezone.now():
+        return order
+    return _order_close(order, OrderStatus.EXPIRED, reason="payment window expired")
+
+
+@transaction.atomic
+def order_cancel(*, order_id, by_user=None) -> Order:
+    order = order_lock(order_id)
+    return _order_close(order, OrderStatus.CANCELLED, reason="cancelled", by_user=by_user)
+
+
+@transaction.atomic
+def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
+    """PAID → REFUNDED: records the refund for the payment layer; sold units stay sold."""
+    order = order_lock(order_id)
+    order_transition(order, OrderStatus.REFUNDED)
+    Refund.objects.create(order=order, amount=order.amount_paid, currency=order.currency, reason=reason,
+                          requested_by=by_user if by_user and by_user.is_authenticated else None)
+    order_closed_messages(order, refund_amount=order.amount_paid)
+    logger.info("order %s refunded", order.order_number)
+    return order
+
+
+def orders_expire_due_ids(*, limit: int = 1000) -> list:
+    return list(Order.objects.filter(status__in=OPEN, expires_at__lte=timezone.now())
+                .order_by("expires_at").values_list("pk", flat=True)[:limit])
+
+
+@transaction.atomic
+def order_messages_resend(*, order_id) -> Order:
+    """Queue the paid-order messages again (admin action); only for paid orders."""
+    order = order_lock(order_id)
+    if order.status != OrderStatus.PAID:
+        raise OrderTransitionIllegal("Only paid orders have tickets to resend.", status=order.status)
+    # A fresh dedupe key: the first sending's key would swallow the resend.
+    order_paid_messages(order, key=f"paid:resend:{timezone.now().timestamp()}")
+    return order

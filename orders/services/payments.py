@@ -1,0 +1,78 @@
+"""The payment seam: start a payment for a new order, apply a confirmed one idempotently."""
+import logging
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from mookh.core.errors import InvalidInput
+from orders.errors import OrderNotPayable
+from orders.models import Order, OrderStatus, Payment, PaymentMethod
+from orders.services.lifecycle import order_expire, order_lock, order_mark_paid
+from orders.services.messages import payment_received_messages
+from orders.services.status import OPEN, order_transition
+
+logger = logging.getLogger(__name__)
+
+CASH_PROVIDER = "cash"
+
+
+def payment_start(*, order: Order, started_by=None) -> str:
+    """Zero-amount and CASH orders are paid at once; other methods wait for a provider.
+
+    Returns what happened: "paid", or "no_provider" while no gateway is configured for the method.
+    """
+    if order.order_amount == 0:
+        order_mark_paid(order_id=order.pk)
+    elif order.payment_method == PaymentMethod.CASH:
+        payment_apply(order_id=order.pk, amount=order.order_amount, currency=order.currency,
+                      provider=CASH_PROVIDER, reference=f"cash-{order.pk}", received_by=started_by)
+    else:
+        return "no_provider"
+    order.refresh_from_db()
+    return "paid"
+
+
+def payment_apply(*, order_id, amount: Decimal, currency: str, provider: str, reference: str,
+                  received_by=None, raw: dict | None = None) -> Payment:
+    """Credit a confirmed payment once per (provider, reference); a replay returns the first."""
+    existing = Payment.objects.filter(provider=provider, reference=reference).first()
+    if existing:
+        return existing
+    # A late payment finds the order expired, and the expiry stands even though the payment fails.
+    order_expire(order_id=order_id)
+    return _payment_record(order_id=order_id, amount=amount, currency=currency, provider=provider,
+                           reference=reference, received_by=received_by, raw=raw)
+
+
+@transaction.atomic
+def _payment_record(*, order_id, amount, currency, provider, reference, received_by, raw) -> Payment:
+    order = order_lock(order_id)
+    if currency != order.currency:
+        raise InvalidInput({"currency": f"The order is in {order.currency}."})
+    if order.status not in OPEN:
+        raise OrderNotPayable(f"The order is {order.status}.", status=order.status)
+    if amount <= 0 or amount > order.order_balance:
+        raise OrderNotPayable("The amount must be positive and at most the balance due.",
+                              order_balance=f"{order.order_balance:.2f}")
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(order=order, provider=provider, reference=reference, amount=amount,
+                                             currency=currency, raw=raw or {},
+                                             received_by=received_by if _is_user(received_by) else None)
+    except IntegrityError:
+        return Payment.objects.get(provider=provider, reference=reference)
+    order.amount_paid += amount
+    order.payment_reference = reference
+    order.save(update_fields=["amount_paid", "payment_reference", "updated"])
+    if order.order_balance == 0:
+        order_mark_paid(order_id=order.pk)
+    else:
+        if order.status == OrderStatus.PENDING:
+            order_transition(order, OrderStatus.PARTIALLY_PAID)
+        payment_received_messages(order, payment_reference=reference, amount=amount)
+    logger.info("payment %s %s %s applied to order %s", provider, reference, amount, order.order_number)
+    return payment
+
+
+def _is_user(user) -> bool:
+    return user is not None and user.is_authenticated

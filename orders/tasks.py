@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from orders.services import order_expire
+from orders.services.lifecycle import orders_expire_due_ids
+
+
+@shared_task(acks_late=True)
+def order_expire_task(*, order_id: str):
+    order_expire(order_id=order_id)
+
+
+@shared_task
+def orders_expire_due_task():
+    """Beat, every minute: one expiry task per order past its payment window."""
+    for order_id in orders_expire_due_ids():
+        order_expire_task.delay(order_id=str(order_id))

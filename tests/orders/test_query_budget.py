@@ -1,0 +1,22 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.orders.conftest import order_body, ticket_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_order_creation_queries_do_not_grow_with_lines(api, catalog):
+    tickets = [ticket_create(catalog.event, f"Zone {n}", "100.00", quantity=10) for n in range(20)]
+
+    def count(items):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post("/stores/orders/", order_body(*[(t, 1) for t in items]), format="json")
+        assert response.status_code == 201, response.json()
+        return len(queries)
+
+    two, twenty = count(tickets[:2]), count(tickets)
+    assert twenty == two
+    assert count(tickets[:1]) <= two
+    assert twenty <= 16
