@@ -5,6 +5,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from notifications import sms
 from tests.factories import UserFactory
+from tests.factories.stores import StoreFactory
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,16 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(roles=["store_owner"])
+
+
+@pytest.fixture
+def store(owner):
+    return StoreFactory(owner=owner)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 
 from promos.models import PromoCode, Promotion
-from tests.factories.catalog_min import StoreFactory
+from tests.factories.stores import StoreFactory
 
 
 class PromotionFactory(factory.django.DjangoModelFactory):

@@ -1,18 +1,7 @@
 import pytest
 
 from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.factories.catalog_min import AlbumFactory, EventFactory, StoreFactory, TicketFactory
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(roles=["store_owner"])
-
-
-@pytest.fixture
-def store(owner):
-    return StoreFactory(owner=owner)
+from tests.factories.stores import AlbumFactory, EventFactory, TicketFactory
 
 
 @pytest.fixture
@@ -32,4 +21,4 @@ def ticket(event):
 
 @pytest.fixture
 def album(store):
-    return AlbumFactory(store=store)
+    return AlbumFactory(store=store, prices={"KES": "500.00", "USD": "4.00"}, is_published=True)

@@ -9,7 +9,7 @@ from promos import demo
 from promos.models import PromoCode, Promotion
 from promos.services import RedemptionRequest, promo_uses_reserve
 from tests.factories import UserFactory
-from tests.factories.catalog_min import StoreFactory
+from tests.factories.stores import StoreFactory
 from tests.factories.promos import PromoCodeFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from promos.models import PromoCode, Promotion
 from promos.services import CODE_ALPHABET
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.factories.catalog_min import EventFactory, StoreFactory
+from tests.factories.stores import EventFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 

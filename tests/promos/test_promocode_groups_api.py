@@ -13,7 +13,7 @@ from promos.models import PromoCode, Promotion
 from promos.services import CODE_ALPHABET, GENERATE_MAX, RedemptionRequest, promo_uses_reserve
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.factories.catalog_min import (AlbumFactory, CategoryFactory, EventCategoryFactory, EventFactory,
+from tests.factories.stores import (AlbumFactory, CategoryFactory, EventCategoryFactory, EventFactory,
                                          StoreFactory, TicketFactory)
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from promos.pricing import PromoRules
 from promos.selectors import promo_code_find, promo_customer_uses, promo_rules_for
 from promos.services import RedemptionRequest, promo_uses_confirm, promo_uses_release, promo_uses_reserve
 from tests.conftest import client_for
-from tests.factories.catalog_min import StoreFactory
+from tests.factories.stores import StoreFactory
 from tests.factories.promos import PromoCodeFactory
 
 pytestmark = pytest.mark.django_db

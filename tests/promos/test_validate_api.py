@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from promos.models import Promotion
 from promos.services import RedemptionRequest, promo_uses_reserve
-from tests.factories.catalog_min import AlbumFactory, EventFactory, TicketFactory
+from tests.factories.stores import AlbumFactory, EventFactory, TicketFactory
 from tests.factories.promos import PromoCodeFactory, PromotionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 import pytest
 
 from tests.conftest import client_for
-from tests.factories import UserFactory
 from tests.factories.stores import StoreAgentFactory, StoreFactory
 
 
@@ -10,16 +9,6 @@ def _files_in_tmp(settings, tmp_path):
     """Uploads (public and private) land in this test's own directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(roles=["store_owner"])
-
-
-@pytest.fixture
-def store(owner):
-    return StoreFactory(owner=owner)
 
 
 @pytest.fixture
