@@ -32,6 +32,7 @@ run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install
+	$(BIN)/python manage.py check
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn mookh.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
 

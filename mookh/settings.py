@@ -246,4 +246,8 @@ TICKET_VERIFY_KEYS = env.list("TICKET_VERIFY_KEYS", default=[])
 TICKET_LINK_BASE_URL = env("TICKET_LINK_BASE_URL", default=STOREFRONT_URL)
 ALBUM_DOWNLOAD_LINK_TTL = timedelta(hours=env.int("ALBUM_DOWNLOAD_LINK_HOURS", default=24))
 CHECK_IN_BATCH_MAX_SCANS = env.int("CHECK_IN_BATCH_MAX_SCANS", default=1000)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "IssuedTicketStatusEnum": "orders.tickets.models.IssuedTicketStatus",
+    "ScanResultEnum": "orders.tickets.models.ScanResult",
+})
 # --- end of tickets ---

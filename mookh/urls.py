@@ -15,6 +15,7 @@ urlpatterns = [
     path("stores/", include("stores.api.urls")),
     path("stores/", include("promos.api.urls")),
     path("stores/", include("orders.api.urls")),
+    path("stores/", include("orders.tickets.api.urls")),
     path("payments/", include("payments.api.urls")),
 ]
 

@@ -182,3 +182,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+from orders.tickets.models import *  # noqa: E402,F401,F403

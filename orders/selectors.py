@@ -1,8 +1,10 @@
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from orders.models import Order, OrderChannel, OrderLine
+from orders.models import IssuedTicket, Order, OrderChannel, OrderLine, OrderStatus
+from stores.models import MediaFile
+from orders.tickets.selectors import issued_ticket_counts_by_status
 from users.selectors import user_is_super_admin
 
 
@@ -10,6 +12,9 @@ def orders_with_lines() -> QuerySet[Order]:
     """Orders with everything their representation reads, in a fixed number of queries."""
     lines = OrderLine.objects.select_related(
         "store", "ticket__event", "album__category", "album__media_type", "album__store"
+    ).prefetch_related(
+        Prefetch("issued_tickets", queryset=IssuedTicket.objects.order_by("sequence")),
+        Prefetch("album__media_files", queryset=MediaFile.objects.order_by("position", "created")),
     )
     return Order.objects.select_related("agent").prefetch_related(Prefetch("lines", queryset=lines))
 
@@ -43,3 +48,23 @@ def order_get_by_number(order_number: str) -> Order | None:
 def installments_amount(order: Order) -> Decimal:
     """Each installment: the amount over the count rounded down to a whole unit; the last takes the rest."""
     return (order.order_amount / order.payment_installments).to_integral_value(rounding=ROUND_DOWN)
+
+
+def event_sales_statistics(event_ids) -> dict:
+    """Per event: ticket units sold, units and amounts per order channel (paid orders), and
+    issued tickets by status. Two queries for any number of events; amounts are per currency."""
+    stats = {event_id: {"tickets_total_sales": 0, "tickets_sales_by_platform": {}, "tickets_by_status": {}}
+             for event_id in event_ids}
+    rows = (OrderLine.objects.filter(ticket__event_id__in=event_ids, order__status=OrderStatus.PAID)
+            .values("ticket__event_id", "order__order_channel", "order__currency")
+            .annotate(units=Sum("item_quantity"), amount=Sum("selling_price")).order_by())
+    for row in rows:
+        entry = stats[row["ticket__event_id"]]
+        entry["tickets_total_sales"] += row["units"]
+        channel = entry["tickets_sales_by_platform"].setdefault(row["order__order_channel"],
+                                                               {"units": 0, "amounts": {}})
+        channel["units"] += row["units"]
+        channel["amounts"][row["order__currency"]] = f"{row['amount']:.2f}"
+    for event_id, counts in issued_ticket_counts_by_status(event_ids).items():
+        stats[event_id]["tickets_by_status"] = counts
+    return stats

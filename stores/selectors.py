@@ -186,11 +186,11 @@ def media_file_get(media_file_id) -> MediaFile | None:
 # --- statistics ---
 
 def event_statistics(event_ids, *, published_only: bool = False) -> dict:
-    """Ticket counts and sales figures per event, in a fixed number of queries whatever the count.
+    """Ticket counts per event, in one query whatever the number of events.
 
-    Returns {event_id: {tickets_count_by_category, total_event_tickets, tickets_total_sales,
-    tickets_sales_by_platform, tickets_by_status}}. `published_only` leaves unpublished ticket
-    types out (what the storefront may see).
+    Returns {event_id: {tickets_count_by_category, total_event_tickets}}; the sales figures
+    come from orders (orders.selectors.event_sales_statistics). `published_only` leaves
+    unpublished ticket types out (what the storefront may see).
     """
     event_ids = list(dict.fromkeys(event_ids))
     stats = {event_id: {"tickets_count_by_category": [], "total_event_tickets": None} for event_id in event_ids}
@@ -205,20 +205,5 @@ def event_statistics(event_ids, *, published_only: bool = False) -> dict:
             "available": max(row["quantity"] - row["sold"] - row["reserved"], 0),
         })
         entry["total_event_tickets"] = (entry["total_event_tickets"] or 0) + row["quantity"]
-    sales = event_sales_statistics(event_ids)
-    for event_id in event_ids:
-        stats[event_id].update(sales[event_id])
     return stats
 
-
-def event_sales_statistics(event_ids: list) -> dict:
-    """`tickets_total_sales`, `tickets_sales_by_platform`, `tickets_by_status` per event.
-
-    These come from orders (totals, totals by order channel) and issued tickets (counts by
-    status); until the orders app provides them every event reports 0. Whatever replaces this
-    must keep a fixed number of queries for any number of events.
-    """
-    return {
-        event_id: {"tickets_total_sales": 0, "tickets_sales_by_platform": 0, "tickets_by_status": 0}
-        for event_id in event_ids
-    }

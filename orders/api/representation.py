@@ -7,6 +7,7 @@ from django.conf import settings
 
 from orders.models import Order, OrderLine
 from orders.selectors import installments_amount
+from orders.tickets.links import line_media_files, line_ticket_fields
 
 
 def _money(value) -> str:
@@ -29,14 +30,14 @@ def line_representation(line: OrderLine, request=None) -> dict:
     if line.ticket_id:
         ticket, event = line.ticket, line.ticket.event
         data.update({
-            "ticket_url": None,  # issued tickets and their pages come with fulfilment
+            **line_ticket_fields(line, request),  # ticket_url, ticket_files: once the order is paid
             "event": str(event.pk), "event_name": event.event_name, "event_venue": event.event_venue,
             "event_description": event.event_description, "event_poster": _file_url(event.event_poster, request),
             "event_link": f"{settings.STOREFRONT_URL.rstrip('/')}/event/{event.pk}",
             "ticket_name": ticket.ticket_name, "ticket_description": ticket.ticket_description,
             "start_date": event.start_date.isoformat(),
             "end_date": event.end_date.isoformat() if event.end_date else None,
-            "ticket_files": [], "ticket_names": line.ticket_names, "data_entries": line.data_entries,
+            "ticket_names": line.ticket_names, "data_entries": line.data_entries,
         })
     else:
         album = line.album
@@ -46,7 +47,7 @@ def line_representation(line: OrderLine, request=None) -> dict:
             "media_type": str(album.media_type_id), "media_type_name": album.media_type.name,
             "description": album.description, "store_name": line.store.store_name, "authors": album.authors,
             "thumbnail": _file_url(album.thumbnail, request),
-            "media_files": [],  # download links are granted once the order is paid
+            "media_files": line_media_files(line, request),  # signed, expiring links while the order is PAID
         })
     return data
 

@@ -9,6 +9,8 @@ from orders.models import Order, OrderStatus, Refund
 from orders.services.messages import order_closed_messages, order_paid_messages
 from orders.services.promotions import promo_uses_confirm, promo_uses_release
 from orders.services.status import OPEN, order_transition
+from orders.tickets.links import order_delivery_links
+from orders.tickets.services import tickets_issue, tickets_void
 from stores.inventory import tickets_convert_to_sold, tickets_release
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ def order_mark_paid(*, order_id) -> Order:
     order_transition(order, OrderStatus.PAID)
     tickets_convert_to_sold(quantities=_ticket_quantities(order))
     promo_uses_confirm(order_id=order.pk)
-    order_paid_messages(order)
+    tickets_issue(order=order)
+    order_paid_messages(order, **order_delivery_links(order=order))
     logger.info("order %s paid", order.order_number)
     return order
 
@@ -75,6 +78,7 @@ def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
     """PAID → REFUNDED: records the refund for the payment layer; sold units stay sold."""
     order = order_lock(order_id)
     order_transition(order, OrderStatus.REFUNDED)
+    tickets_void(order_id=order.pk)
     Refund.objects.create(order=order, amount=order.amount_paid, currency=order.currency, reason=reason,
                           requested_by=by_user if by_user and by_user.is_authenticated else None)
     order_closed_messages(order, refund_amount=order.amount_paid)
@@ -94,5 +98,5 @@ def order_messages_resend(*, order_id) -> Order:
     if order.status != OrderStatus.PAID:
         raise OrderTransitionIllegal("Only paid orders have tickets to resend.", status=order.status)
     # A fresh dedupe key: the first sending's key would swallow the resend.
-    order_paid_messages(order, key=f"paid:resend:{timezone.now().timestamp()}")
+    order_paid_messages(order, key=f"paid:resend:{timezone.now().timestamp()}", **order_delivery_links(order=order))
     return order

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from stores.api.fields import MoneyField, PricesField, image_upload_check
 from stores.api.serializers.stores import StoreContactsSerializer
 from stores.models import Event, EventCategory, Schedule, Store, Ticket
+from orders.selectors import event_sales_statistics
 from stores.selectors import catalog_access, event_statistics, ticket_is_available
 
 
@@ -104,6 +105,7 @@ class EventListSerializer(serializers.ListSerializer):
         return [self.child.to_representation(event) for event in events]
 
 
+NO_SALES_SHOWN = {"tickets_total_sales": 0, "tickets_sales_by_platform": {}, "tickets_by_status": {}}
 STATISTICS = ("tickets_count_by_category", "tickets_total_sales", "tickets_sales_by_platform",
               "tickets_by_status", "total_event_tickets")
 
@@ -142,12 +144,18 @@ class EventSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def statistics_for(events, access) -> dict:
-        """Staff of a store see every ticket type's figures; everyone else only published types'."""
+        """Staff of a store see every ticket type's figures and the sales; everyone else only
+        published types' counts (sales figures are the store's business)."""
         staffed = [event.pk for event in events if access.can_read(event.store_id)]
         others = [event.pk for event in events if not access.can_read(event.store_id)]
         stats = event_statistics(staffed) if staffed else {}
+        if staffed:
+            for event_id, sales in event_sales_statistics(staffed).items():
+                stats[event_id].update(sales)
         if others:
             stats.update(event_statistics(others, published_only=True))
+            for event_id in others:
+                stats[event_id].update(NO_SALES_SHOWN)
         return stats
 
     def _statistics(self, event) -> dict:
@@ -174,13 +182,18 @@ class EventSerializer(serializers.ModelSerializer):
     def get_tickets_count_by_category(self, event):
         return TicketCountSerializer(self._statistics(event)["tickets_count_by_category"], many=True).data
 
-    def get_tickets_total_sales(self, event) -> float:
+    def get_tickets_total_sales(self, event) -> int:
+        """Ticket units in paid orders (staff only; 0 for everyone else)."""
         return self._statistics(event)["tickets_total_sales"]
 
-    def get_tickets_sales_by_platform(self, event) -> float:
+    @extend_schema_field(serializers.DictField(child=serializers.DictField()))
+    def get_tickets_sales_by_platform(self, event) -> dict:
+        """{channel: {"units", "amounts": {currency: amount}}} from paid orders (staff only)."""
         return self._statistics(event)["tickets_sales_by_platform"]
 
-    def get_tickets_by_status(self, event) -> float:
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_tickets_by_status(self, event) -> dict:
+        """Issued tickets by status: VALID, CHECKED_IN, VOID (staff only)."""
         return self._statistics(event)["tickets_by_status"]
 
     def get_total_event_tickets(self, event) -> int | None:
