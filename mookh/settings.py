@@ -158,7 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Installment reminders go here.
+    "orders-remind-due": {
+        "task": "orders.tasks.orders_remind_due_task",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
 }
 # --- end of notifications ---
 
@@ -233,6 +237,8 @@ LOGGING = {
 ORDER_PAYMENT_WINDOW = timedelta(minutes=env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=30))
 ORDER_PAY_LATER_WINDOW = timedelta(hours=env.int("ORDER_PAY_LATER_WINDOW_HOURS", default=48))
 ORDER_MAX_INSTALLMENTS = env.int("ORDER_MAX_INSTALLMENTS", default=6)
+ORDER_REMINDER_LEAD = timedelta(hours=env.int("ORDER_REMINDER_LEAD_HOURS", default=6))
+ORDER_EXPIRY_WARNING_LEAD = timedelta(hours=env.int("ORDER_EXPIRY_WARNING_LEAD_HOURS", default=2))
 STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
 
 # --- Tickets: signed QR codes, gate check-in, album download links (orders/tickets/) ---

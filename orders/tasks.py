@@ -2,6 +2,7 @@ from celery import shared_task
 
 from orders.services import order_expire
 from orders.services.lifecycle import orders_expire_due_ids
+from orders.services.reminders import order_reminders_send, orders_reminder_due_ids
 
 
 @shared_task(acks_late=True)
@@ -14,3 +15,15 @@ def orders_expire_due_task():
     """Beat, every minute: one expiry task per order past its payment window."""
     for order_id in orders_expire_due_ids():
         order_expire_task.delay(order_id=str(order_id))
+
+
+@shared_task(acks_late=True)
+def order_reminders_task(*, order_id: str):
+    order_reminders_send(order_id=order_id)
+
+
+@shared_task
+def orders_remind_due_task():
+    """Beat, every ten minutes: installment reminders and expiry warnings that are due."""
+    for order_id in orders_reminder_due_ids():
+        order_reminders_task.delay(order_id=str(order_id))

@@ -42,6 +42,11 @@ def order_paid_messages(order: Order, *, key: str = "paid", tickets: list[dict] 
                         context=context, dedupe_key=f"order:{order.pk}:{key}:agent_sms")
 
 
+def order_reminder_message(order: Order, *, template: str, key: str, **extra) -> None:
+    """An installment reminder or the expiry warning; `key` makes each one go out once."""
+    _to_customer(order, template, _context(order, **extra), key=key)
+
+
 def order_closed_messages(order: Order, *, refund_amount=None) -> None:
     """Expired, cancelled or refunded: tell the customer, with any money owed back."""
     template = {"EXPIRED": "order_expired", "CANCELLED": "order_cancelled", "REFUNDED": "order_refunded"}[order.status]
