@@ -49,4 +49,6 @@ test: check-services
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: check-services
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
+		echo "wrk is not installed (Debian package wrk): the HTTP load benchmarks fall back or skip."
 	$(TEST_ENV) $(BIN)/python -m benchmarks

@@ -48,7 +48,7 @@ class Gunicorn:
     def __init__(self, *, database_url: str, workers: int, extra_env: dict | None = None):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
-               "LOG_LEVEL": "WARNING", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef"),
+               "LOG_LEVEL": "ERROR", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef"),
                **(extra_env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "mookh.wsgi:application", "--bind", f"127.0.0.1:{self.port}",

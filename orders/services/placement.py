@@ -43,14 +43,32 @@ def idempotent_order_get(*, key: str, request_hash: str) -> IdempotencyKey | Non
     return record
 
 
+class _OrderNumberTaken(Exception):
+    """The drawn order number exists already (about one draw in a billion per stored order)."""
+
+
+def order_place(**arguments) -> Order:
+    """Validate, price, reserve and write an order with its lines and messages, all or nothing.
+
+    A taken order number fails the whole transaction instead of costing a savepoint on every
+    order; the placement is then simply run again (not possible inside a caller's transaction).
+    """
+    for _ in range(4):
+        try:
+            return _order_place(**arguments)
+        except _OrderNumberTaken:
+            if transaction.get_connection().in_atomic_block:
+                raise RuntimeError("order number collision inside an outer transaction") from None
+    raise RuntimeError("could not draw a free order number")
+
+
 @transaction.atomic
-def order_place(*, customer: Person, lines: list[LineInput], currency: str, payment_method: str,
-                payer: Person | None = None, exact_payment_method: str | None = None, agent_id=None,
-                placed_by=None, is_pay_later: bool = False, payment_installments: int = 1,
-                is_gate_purchase: bool = False, order_channel: str | None = None,
-                idempotency_key: str | None = None, request_hash: str = "", only_store_id=None,
-                card: str = "", order_udf: str = "") -> Order:
-    """Validate, price, reserve and write an order with its lines and messages, all or nothing."""
+def _order_place(*, customer: Person, lines: list[LineInput], currency: str, payment_method: str,
+                 payer: Person | None = None, exact_payment_method: str | None = None, agent_id=None,
+                 placed_by=None, is_pay_later: bool = False, payment_installments: int = 1,
+                 is_gate_purchase: bool = False, order_channel: str | None = None,
+                 idempotency_key: str | None = None, request_hash: str = "", only_store_id=None,
+                 card: str = "", order_udf: str = "") -> Order:
     now = timezone.now()
     if not lines:
         raise InvalidInput({"order_detail": "An order needs at least one item."})
@@ -163,17 +181,14 @@ def _order_create(*, customer, payer, amount, installments, is_pay_later, now, *
         registration_data=fields["registration"], expires_at=now + window, card=fields["card"],
         order_udf=fields["order_udf"],
     )
-    for _ in range(5):
-        order.order_number = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
-        try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return order
-        except IntegrityError:
-            if Order.objects.filter(order_number=order.order_number).exists():
-                continue  # a rare number collision: draw again
-            raise
-    raise RuntimeError("could not draw a free order number")
+    order.order_number = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
+    try:
+        order.save(force_insert=True)
+    except IntegrityError as exc:
+        if "order_number" in str(exc):
+            raise _OrderNumberTaken() from exc
+        raise
+    return order
 
 
 def _is_user(user) -> bool:
@@ -218,13 +233,17 @@ class _DryRun(Exception):
 
 def order_quote(**arguments) -> dict:
     """Price and check an order exactly as `order_place` would, then roll everything back."""
-    try:
-        with transaction.atomic():
-            order = order_place(**arguments)
-            lines = list(order.lines.select_related("store", "ticket__event", "album__category",
-                                                    "album__media_type", "album__store"))
-            raise _DryRun({"currency": order.currency, "order_amount": order.order_amount,
-                           "promo_code_value": sum((line.promo_amount for line in lines), Decimal("0.00")),
-                           "order_detail": lines})
-    except _DryRun as dry_run:
-        return dry_run.quote
+    for _ in range(4):
+        try:
+            with transaction.atomic():
+                order = _order_place(**arguments)
+                lines = list(order.lines.select_related("store", "ticket__event", "album__category",
+                                                        "album__media_type", "album__store"))
+                raise _DryRun({"currency": order.currency, "order_amount": order.order_amount,
+                               "promo_code_value": sum((line.promo_amount for line in lines), Decimal("0.00")),
+                               "order_detail": lines})
+        except _DryRun as dry_run:
+            return dry_run.quote
+        except _OrderNumberTaken:
+            continue
+    raise RuntimeError("could not draw a free order number")
