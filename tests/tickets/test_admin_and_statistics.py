@@ -61,3 +61,12 @@ def test_admin_ticket_and_scan_pages_render(staff, paid_order):
     ticket = IssuedTicket.objects.first()
     assert staff.get(f"/admin/orders/issuedticket/{ticket.pk}/change/").status_code == 200
     assert staff.get("/admin/orders/checkinscan/").status_code == 200
+
+
+
+def test_event_admin_page_shows_check_in_count(staff, gates, catalog, paid_order):
+    first = IssuedTicket.objects.filter(order=paid_order).first()
+    gates["agent"].post("/stores/check_in/", {"code": str(first.pk)}, format="json")
+    response = staff.get(f"/admin/stores/event/{catalog.event.pk}/change/")
+    assert response.status_code == 200
+    assert "1 of 3 tickets checked in (0 void)" in response.content.decode()
