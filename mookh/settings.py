@@ -228,7 +228,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The level sits on the handler too: Django's own loggers (django.request…) propagate here.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "level": env("LOG_LEVEL", default="INFO")}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
