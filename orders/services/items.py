@@ -74,8 +74,11 @@ def items_load(lines) -> tuple[list[LoadedLine], list[dict]]:
     return loaded, errors
 
 
-def line_sale_problems(line: LoadedLine, *, now) -> dict:
-    """What stops this line being sold now (field → messages), or {} when it can be."""
+def line_sale_problems(line: LoadedLine, *, now, units_in_order: int) -> dict:
+    """What stops this line being sold now (field → messages), or {} when it can be.
+
+    `units_in_order` counts the item over every line of the order, for `max_per_order`.
+    """
     item = line.item
     if line.type_name == ALBUM:
         return {} if item.is_published and item.store.is_active else {"item_id": ["This item is not on sale."]}
@@ -84,7 +87,7 @@ def line_sale_problems(line: LoadedLine, *, now) -> dict:
         return {"item_id": ["This item is not on sale."]}
     if (item.sales_start and now < item.sales_start) or (item.sales_end and now > item.sales_end):
         return {"item_id": ["Sales for this ticket are closed."]}
-    if item.max_per_order and line.quantity > item.max_per_order:
+    if item.max_per_order and units_in_order > item.max_per_order:
         return {"item_quantity": [f"At most {item.max_per_order} of this ticket per order."]}
     return registration_problems(event.event_metadata or {}, line.data_entries)
 

@@ -4,6 +4,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from mookh.core.errors import NotFound
 from orders.errors import OrderTransitionIllegal
 from orders.models import Order, OrderStatus, Refund
 from orders.services.messages import order_closed_messages, order_paid_messages
@@ -17,7 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 def order_lock(order_id) -> Order:
-    return Order.objects.select_for_update().get(pk=order_id)
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("No such order.")
+    return order
 
 
 def _ticket_quantities(order: Order) -> dict:

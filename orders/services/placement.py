@@ -3,6 +3,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -110,9 +111,12 @@ def _order_place(*, customer: Person, lines: list[LineInput], currency: str, pay
 
 def _lines_checked(lines, *, currency: str, now, only_store_id=None) -> list[LoadedLine]:
     loaded, errors = items_load(lines)
+    units_by_item = Counter()
+    for line in loaded:
+        units_by_item[line.item.pk] += line.quantity
     missing_currency = False
     for line in loaded:
-        problems = line_sale_problems(line, now=now)
+        problems = line_sale_problems(line, now=now, units_in_order=units_by_item[line.item.pk])
         if only_store_id and str(line.store.pk) != str(only_store_id):
             problems.setdefault("item_id", []).append("This item is not sold by store_fk.")
         price = unit_price(line.item, currency, line.store.default_currency)

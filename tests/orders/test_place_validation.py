@@ -85,6 +85,8 @@ def test_refused_when_quantity_not_positive_integer(api, catalog, quantity):
 def test_refused_when_quantity_above_max_per_order(api, catalog):
     Ticket.objects.filter(pk=catalog.vvip.pk).update(max_per_order=4)
     assert "item_quantity" in _refused(api, order_body((catalog.vvip, 5)), "order_detail")["0"]
+    # split over two lines, the order still holds 5
+    assert "item_quantity" in _refused(api, order_body((catalog.vvip, 3), (catalog.vvip, 2)), "order_detail")["1"]
 
 
 def test_refused_when_currency_not_priced_on_an_item(api, catalog):
