@@ -172,6 +172,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "mookh.core.api.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "mookh.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -186,6 +191,8 @@ REST_FRAMEWORK = {
         "verification": env("THROTTLE_VERIFICATION", default="20/min"),
         "verification_resend": env("THROTTLE_VERIFICATION_RESEND", default="10/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/min"),
+        # Order numbers are short: looking them up is limited so they cannot be enumerated.
+        "order_lookup": env("THROTTLE_ORDER_LOOKUP", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -1,4 +1,8 @@
-"""The outbox: enqueue inside the caller's transaction, deliver after commit, exactly once.
+"""The outbox: enqueue inside the caller's transaction, deliver after commit, once.
+
+"Once" holds against concurrent workers and replays (row lock, status transition). The one
+exception is a worker that dies after the provider accepted a message but before it was marked
+SENT: past the lease the sweep sends it again (at least once rather than never).
 
 A message is claimed under a row lock (PENDING → SENDING), sent outside any transaction,
 then marked SENT. Failures go back to PENDING with `next_attempt_at` (transient) or to DEAD

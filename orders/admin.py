@@ -50,12 +50,17 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("order_number", "customer_email", "customer_phone", "customer_name", "payment_reference")
     date_hierarchy = "created"
     inlines = (OrderLineInline, PaymentInline, RefundInline)
-    readonly_fields = ("order_number", "status", "order_amount", "amount_paid", "expires_at", "paid_at", "closed_at", "short_url",
-                       "placed_by", "agent", "flag_email_sent", "flag_sms_sent", "created", "updated")
     actions = ("cancel_orders", "mark_cash_paid", "resend_tickets", "export_csv")
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    # Orders are made by order_place and changed by the actions below, never edited in a form.
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Order._meta.fields]
 
     @admin.action(description="Cancel selected orders")
     def cancel_orders(self, request, queryset):

@@ -33,12 +33,15 @@ def orders_visible_to(user) -> QuerySet[Order]:
 
 
 def orders_managed_by(user) -> QuerySet[Order]:
-    """Orders the user may cancel or refund: super admins all, owners those with their items."""
+    """Orders the user may cancel or refund: super admins all; owners those whose every line is
+    of their stores (an order shared with another store is that store's money too)."""
     if user_is_super_admin(user):
         return Order.objects.all()
     if not user.is_authenticated:
         return Order.objects.none()
-    return Order.objects.filter(pk__in=OrderLine.objects.filter(store__owner=user).values("order_id"))
+    others = OrderLine.objects.exclude(store__owner=user).values("order_id")
+    return Order.objects.filter(pk__in=OrderLine.objects.filter(store__owner=user).values("order_id")).exclude(
+        pk__in=others)
 
 
 def order_get_by_number(order_number: str) -> Order | None:
@@ -47,6 +50,8 @@ def order_get_by_number(order_number: str) -> Order | None:
 
 def installments_amount(order: Order) -> Decimal:
     """Each installment: the amount over the count rounded down to a whole unit; the last takes the rest."""
+    if order.payment_installments == 1:
+        return order.order_amount
     return (order.order_amount / order.payment_installments).to_integral_value(rounding=ROUND_DOWN)
 
 

@@ -28,3 +28,8 @@ def users_visible_to(user) -> QuerySet[User]:
 
 def user_get_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def user_or_none(user):
+    """The user when signed in, else None: what a foreign key to the acting user should hold."""
+    return user if user is not None and user.is_authenticated else None

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
 from mookh.core.errors import InvalidInput
 from notifications.services import message_enqueue
 from users.errors import CodeExpired, CodeInvalid
@@ -160,14 +162,26 @@ def password_reset_confirm(*, email: str, code: str, password: str) -> User:
             # Whoever could read the mailbox could reset; the address is now proven.
             user.is_verified = True
             user.save(update_fields=["password", "is_verified"])
+            _refresh_tokens_revoke(user)
     if not accepted:
         raise CodeInvalid()
     logger.info("password reset for user %s", user.pk)
     return user
 
 
+def _refresh_tokens_revoke(user: User) -> None:
+    """A new password signs out every session: the refresh tokens issued so far stop working."""
+    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in outstanding],
+                                         ignore_conflicts=True)
+
+
 @transaction.atomic
 def user_update(*, user: User, groups=None, **fields) -> User:
+    if "email" in fields:
+        fields["email"] = User.objects.normalize_email(fields["email"]).lower()
+        if User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists():
+            raise InvalidInput({"email": "A user with this email already exists."}, code="email_taken")
     for name, value in fields.items():
         setattr(user, name, value)
     user.save()

@@ -13,11 +13,15 @@ from mookh.core.errors import DomainError, InvalidInput, LockTimeout
 
 logger = logging.getLogger(__name__)
 
+# PostgreSQL errors that mean "try again in a moment", not "your request is wrong".
+BUSY_SIGNS = ("lock timeout", "deadlock detected", "could not serialize access")
+
 
 def exception_handler(exc, context):
     if isinstance(exc, InvalidInput):
         return Response(exc.fields, status=exc.status)
-    if isinstance(exc, OperationalError) and "lock timeout" in str(exc):
+    if isinstance(exc, OperationalError) and any(sign in str(exc) for sign in BUSY_SIGNS):
+        logger.warning("database busy on %s: %s", context["request"].path, str(exc).splitlines()[0])
         exc = LockTimeout()
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.details}

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from mookh.core.errors import NotFound
 from orders import services
@@ -128,6 +129,12 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return orders_with_lines() if self.action == "retrieve" else orders_visible_to(self.request.user)
+
+    def get_throttles(self):
+        if self.action == "verify_order":  # order numbers are short: no enumeration
+            self.throttle_scope = "order_lookup"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
 
     @extend_schema(request=V1OrderInput, responses={201: V1OrderSerializer})
     def create(self, request):

@@ -37,16 +37,15 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def create(self, request):
         data = OrderPlaceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key") or None
-        fingerprint = services.request_fingerprint(request.data) if key else ""
-        earlier = key and services.idempotent_order_get(key=key, request_hash=fingerprint)
-        if earlier and earlier.response_body is not None:
-            return Response(earlier.response_body, status=earlier.response_status)
-        order = self._fresh(earlier.order) if earlier else services.order_place(
-            **data.service_arguments(), placed_by=request.user, idempotency_key=key, request_hash=fingerprint)
+        placed = services.order_place_idempotent(
+            **data.service_arguments(), placed_by=request.user, payload=request.data,
+            idempotency_key=request.headers.get("Idempotency-Key") or None)
+        if placed.first_body is not None:
+            return Response(placed.first_body, status=placed.first_status)
+        order = self._fresh(placed.order) if placed.replayed else placed.order
         body = order_created_response(order, response_type=data.validated_data["response_type"], request=request)
-        if key:
-            services.idempotency_response_store(key=key, status=status.HTTP_201_CREATED, body=body)
+        if placed.key:
+            services.idempotency_response_store(key=placed.key, status=status.HTTP_201_CREATED, body=body)
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: OrderSerializer})

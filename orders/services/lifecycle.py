@@ -13,6 +13,7 @@ from orders.services.status import OPEN, order_transition
 from orders.tickets.links import order_delivery_links
 from orders.tickets.services import tickets_issue, tickets_void
 from stores.inventory import tickets_convert_to_sold, tickets_release
+from users.selectors import user_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +51,14 @@ def order_mark_paid(*, order_id) -> Order:
 def _order_close(order: Order, to_status: str, *, reason: str, by_user=None) -> Order:
     """Close an open order: units and promo uses go back on sale; money paid is owed back."""
     order_transition(order, to_status)
-    tickets_release(quantities=_ticket_quantities(order))
+    # Promo codes before tickets, the order placement locks them in: no deadlock between the two.
     promo_uses_release(order_id=order.pk)
+    tickets_release(quantities=_ticket_quantities(order))
     refund_amount = None
     if order.amount_paid > 0:
         refund_amount = order.amount_paid
         Refund.objects.create(order=order, amount=refund_amount, currency=order.currency, reason=reason,
-                              requested_by=by_user if by_user and by_user.is_authenticated else None)
+                              requested_by=user_or_none(by_user))
     order_closed_messages(order, refund_amount=refund_amount)
     logger.info("order %s %s (%s)", order.order_number, to_status.lower(), reason)
     return order
@@ -84,7 +86,7 @@ def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
     order_transition(order, OrderStatus.REFUNDED)
     tickets_void(order_id=order.pk)
     Refund.objects.create(order=order, amount=order.amount_paid, currency=order.currency, reason=reason,
-                          requested_by=by_user if by_user and by_user.is_authenticated else None)
+                          requested_by=user_or_none(by_user))
     order_closed_messages(order, refund_amount=order.amount_paid)
     logger.info("order %s refunded", order.order_number)
     return order

@@ -10,6 +10,7 @@ from orders.models import Order, OrderStatus, Payment, PaymentMethod
 from orders.services.lifecycle import order_expire, order_lock, order_mark_paid
 from orders.services.messages import payment_received_messages
 from orders.services.status import OPEN, order_transition
+from users.selectors import user_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ def payment_start(*, order: Order, started_by=None) -> str:
     """Zero-amount and CASH orders are paid at once; other methods wait for a provider.
 
     Returns what happened: "paid", or "no_provider" while no gateway is configured for the method.
+    It runs inside the placement transaction, so it may only touch the database: a gateway call
+    (STK push, card form) belongs in a task queued with transaction.on_commit.
     """
     if order.order_amount == 0:
         order_mark_paid(order_id=order.pk)
@@ -58,7 +61,7 @@ def _payment_record(*, order_id, amount, currency, provider, reference, received
         with transaction.atomic():
             payment = Payment.objects.create(order=order, provider=provider, reference=reference, amount=amount,
                                              currency=currency, raw=raw or {},
-                                             received_by=received_by if _is_user(received_by) else None)
+                                             received_by=user_or_none(received_by))
     except IntegrityError:
         return Payment.objects.get(provider=provider, reference=reference)
     order.amount_paid += amount
@@ -73,6 +76,3 @@ def _payment_record(*, order_id, amount, currency, provider, reference, received
     logger.info("payment %s %s %s applied to order %s", provider, reference, amount, order.order_number)
     return payment
 
-
-def _is_user(user) -> bool:
-    return user is not None and user.is_authenticated

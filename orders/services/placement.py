@@ -1,6 +1,4 @@
 """`order_place`: the one place an order is made, whatever the entry point."""
-import hashlib
-import json
 import logging
 import secrets
 from collections import Counter
@@ -13,7 +11,6 @@ from django.utils import timezone
 
 from mookh.core.errors import InvalidInput
 from mookh.core.phone import phone_country
-from orders.errors import IdempotencyKeyReused
 from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine, PaymentMethod
 from orders.services.buyers import buyer_limits_check
 from orders.services.inputs import LineInput, Person
@@ -23,29 +20,22 @@ from orders.services.payments import payment_start
 from orders.services.promotions import lines_discount, order_promo_uses_reserve
 from stores.inventory import tickets_reserve
 from stores.models import StoreAgent, Ticket
+from users.selectors import user_is_super_admin, user_or_none
 
 logger = logging.getLogger(__name__)
 
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I
 MOBILE_METHODS = {"KE": ("MPESA", "AIRTEL"), "UG": ("MTNUG", "AIRTELUG")}  # first is the default
 POS_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
-
-
-def request_fingerprint(payload) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def idempotent_order_get(*, key: str, request_hash: str) -> IdempotencyKey | None:
-    """The earlier answer for this key within 24 h; 409 when the body differs."""
-    since = timezone.now() - timedelta(hours=24)
-    record = IdempotencyKey.objects.filter(key=key, created__gte=since).select_related("order").first()
-    if record and record.request_hash != request_hash:
-        raise IdempotencyKeyReused()
-    return record
+MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what the amount columns hold (12 digits)
 
 
 class _OrderNumberTaken(Exception):
     """The drawn order number exists already (about one draw in a billion per stored order)."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first; this one must create nothing."""
 
 
 def order_place(**arguments) -> Order:
@@ -82,17 +72,23 @@ def _order_place(*, customer: Person, lines: list[LineInput], currency: str, pay
     if promo_errors:
         raise InvalidInput({"order_detail": promo_errors})
     buyer_limits_check(loaded, email=customer.email, phone=customer.phone_number)
+    amount = sum((line.selling_price for line in loaded), Decimal("0.00"))
+    if amount > MAX_ORDER_AMOUNT:
+        raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {currency}."})
 
     order = _order_create(
         customer=customer, payer=payer, currency=currency, payment_method=payment_method, exact=exact,
         agent=agent, placed_by=placed_by, is_pay_later=is_pay_later, installments=payment_installments,
         is_gate_purchase=is_gate_purchase and agent is not None, now=now,
         channel=order_channel or (OrderChannel.POS if agent else OrderChannel.WEB),
-        amount=sum((line.selling_price for line in loaded), Decimal("0.00")),
+        amount=amount,
         has_promo=any(line.promo_code_id for line in loaded), card=card, order_udf=order_udf,
         registration=[{"item_id": str(line.item.pk), "data_entries": line.data_entries}
                       for line in loaded if line.data_entries],
     )
+    if idempotency_key:
+        # Early, so that a concurrent duplicate waits here and then leaves before reserving anything.
+        _idempotency_record(key=idempotency_key, request_hash=request_hash, order=order)
     order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in loaded])
     # The lines and their items are in memory already: callers render the order without re-reading it.
     order._prefetched_objects_cache = {"lines": OrderLine.objects.none()}
@@ -100,8 +96,6 @@ def _order_place(*, customer: Person, lines: list[LineInput], currency: str, pay
     order_promo_uses_reserve(order=order, lines=loaded, order_lines=order_lines,
                              email=customer.email, phone=customer.phone_number)
     _tickets_reserve(loaded)
-    if idempotency_key:
-        _idempotency_record(key=idempotency_key, request_hash=request_hash, order=order)
     order_created_messages(order)
     payment_start(order=order, started_by=placed_by)
     logger.info("placed order %s (%s, %s %s, %d lines)", order.order_number, order.payment_method,
@@ -143,6 +137,8 @@ def _agent_checked(payment_method, *, agent_id, placed_by, loaded):
         raise InvalidInput({"agent": f"{payment_method} orders are placed by a signed-in store agent."})
     if agent_id and str(agent_id) != str(placed_by.pk):
         raise InvalidInput({"agent": "The agent must be the signed-in user placing the order."})
+    if user_is_super_admin(placed_by):
+        return placed_by
     store_ids = {line.store.pk for line in loaded}
     owned = {line.store.pk for line in loaded if line.store.owner_id == placed_by.pk}
     agent_of = set(StoreAgent.objects.filter(user=placed_by, store_id__in=store_ids - owned)
@@ -176,7 +172,7 @@ def _order_create(*, customer, payer, amount, installments, is_pay_later, now, *
     window = settings.ORDER_PAY_LATER_WINDOW if is_pay_later or installments > 1 else settings.ORDER_PAYMENT_WINDOW
     order = Order(
         currency=fields["currency"], payment_method=fields["payment_method"], exact_payment_method=fields["exact"],
-        order_channel=fields["channel"], placed_by=fields["placed_by"] if _is_user(fields["placed_by"]) else None,
+        order_channel=fields["channel"], placed_by=user_or_none(fields["placed_by"]),
         agent=fields["agent"], customer_name=customer.name, customer_email=customer.email,
         customer_phone=customer.phone_number, payer_name=payer.name if payer else None,
         payer_email=payer.email if payer else None, payer_phone=payer.phone_number if payer else None,
@@ -193,10 +189,6 @@ def _order_create(*, customer, payer, amount, installments, is_pay_later, now, *
             raise _OrderNumberTaken() from exc
         raise
     return order
-
-
-def _is_user(user) -> bool:
-    return user is not None and user.is_authenticated
 
 
 def _order_line(order: Order, line: LoadedLine) -> OrderLine:
@@ -224,8 +216,7 @@ def _idempotency_record(*, key: str, request_hash: str, order: Order) -> None:
         with transaction.atomic():
             IdempotencyKey.objects.create(key=key, request_hash=request_hash, order=order)
     except IntegrityError:
-        # A concurrent request with the same key committed first: this one must create nothing.
-        raise IdempotencyKeyReused("A request with this Idempotency-Key is already being processed.") from None
+        raise IdempotencyKeyTaken() from None
 
 
 

@@ -11,8 +11,7 @@ from promos.api import serializers as s
 from promos.models import Promotion
 from promos.selectors import (promo_cart_line, promo_quote, promotions_visible_to, store_managed_get,
                               user_manages_promotions)
-
-UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+from stores.api.lookups import UUID_PATTERN
 
 
 class ManagesPromotions(BasePermission):

@@ -1,9 +1,10 @@
 from mookh.core.api import Router, optional_slash_path
 from stores.api import views
+from stores.api.lookups import UUID_PATTERN
 
 router = Router()
 router.register("store_type", views.StoreTypeViewSet, basename="store-type")
-router.register(r"store/(?P<store_pk>[^/.]+)/agents", views.StoreAgentViewSet, basename="store-agent")
+router.register(f"store/(?P<store_pk>{UUID_PATTERN})/agents", views.StoreAgentViewSet, basename="store-agent")
 router.register("store", views.StoreViewSet, basename="store")
 router.register("event_category", views.EventCategoryViewSet, basename="event-category")
 # Before "event": /event/public/ must not be read as the event with id "public".
@@ -13,7 +14,8 @@ router.register("schedule", views.ScheduleViewSet, basename="schedule")
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("category", views.CategoryViewSet, basename="category")
 router.register("media_type", views.MediaTypeViewSet, basename="media-type")
-router.register(r"album/(?P<album_pk>[^/.]+)/media_files", views.MediaFileViewSet, basename="album-media-file")
+router.register(f"album/(?P<album_pk>{UUID_PATTERN})/media_files", views.MediaFileViewSet,
+                basename="album-media-file")
 router.register("album", views.AlbumViewSet, basename="album")
 
 urlpatterns = [

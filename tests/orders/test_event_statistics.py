@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_event_statistics_count_paid_orders_by_channel(api, catalog):
-    client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 3), payment_method="CASH"),
-                                   format="json")
+    sold = client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 3), payment_method="CASH"),
+                                          format="json")
+    assert sold.status_code == 201
     api.post("/stores/orders/", order_body((catalog.vvip, 2)), format="json")  # pending: not a sale yet
     body = client_for(catalog.owner).get(f"/stores/event/{catalog.event.pk}/").json()
     assert body["tickets_total_sales"] == 3
@@ -20,7 +21,8 @@ def test_event_statistics_count_paid_orders_by_channel(api, catalog):
 
 
 def test_event_sales_hidden_from_the_public(api, catalog):
-    client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 3), payment_method="CASH"),
-                                   format="json")
+    sold = client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 3), payment_method="CASH"),
+                                          format="json")
+    assert sold.status_code == 201
     body = api.get(f"/stores/event/{catalog.event.pk}/").json()
     assert (body["tickets_total_sales"], body["tickets_sales_by_platform"], body["tickets_by_status"]) == (0, {}, {})

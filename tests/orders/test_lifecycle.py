@@ -158,3 +158,33 @@ def test_order_flags_follow_real_delivery(catalog, pending, settings, django_cap
     pending.refresh_from_db()
     assert pending.flag_email_sent and pending.flag_sms_sent
     assert [message.to for message in sms.outbox] == ["+254720111222"]
+
+
+def test_owner_cannot_cancel_or_refund_an_order_shared_with_another_store(api, catalog):
+    from stores.models import Event
+    from tests.orders.conftest import store_create, ticket_create
+
+    other_owner = UserFactory(roles=["store_owner"])
+    other_event = Event.objects.create(store=store_create(owner=other_owner), event_category=catalog.category,
+                                       event_name="Other", event_description="x", is_published=True,
+                                       start_date=timezone.now() + timedelta(days=3))
+    order_id = api.post("/stores/orders/", order_body((catalog.vvip, 1), (ticket_create(other_event, "GA", "100.00",
+                        quantity=5), 1)), format="json").json()["id"]
+    for owner in (catalog.owner, other_owner):
+        assert client_for(owner).post(f"/stores/orders/{order_id}/cancel/").status_code == 404
+    assert Order.objects.get(pk=order_id).status == "PENDING"
+    assert _units(catalog.vvip) == (0, 1)
+
+
+def test_super_admin_places_pos_orders_for_any_store(super_admin, catalog):
+    response = client_for(super_admin).post("/stores/orders/", order_body((catalog.regular, 1), payment_method="CASH"),
+                                            format="json")
+    assert response.status_code == 201 and response.json()["order_status"] == "PAID"
+
+
+def test_single_installment_is_the_whole_amount(api, catalog):
+    from tests.orders.conftest import ticket_create
+
+    odd = ticket_create(catalog.event, "Odd", "449.50", quantity=5)
+    body = api.post("/stores/orders/", order_body((odd, 1)), format="json").json()
+    assert body["installments_amount"] == "449.50"

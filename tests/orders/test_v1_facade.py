@@ -76,3 +76,12 @@ def test_v1_list_is_role_scoped(api, catalog):
     assert api.get("/stores/order/").status_code == 401
     assert client_for(catalog.owner).get("/stores/order/").json()["count"] == 1
     assert client_for(catalog.agent).get("/stores/order/").json()["count"] == 0
+
+
+def test_verify_order_is_throttled(api, catalog, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "order_lookup", "2/min")
+    statuses = [api.post("/stores/order/verify_order/", {"order_number": "ZZZZZZ"}, format="json").status_code
+                for _ in range(3)]
+    assert statuses == [404, 404, 429]

@@ -48,3 +48,12 @@ def test_reset_refused_when_input_bad(api, reset_code, changes, field):
     assert response.status_code == 400
     assert field in response.json()
     assert api.post("/users/token/", {"email": "wanjiku@example.com", "password": NEW}).status_code == 401
+
+
+def test_reset_signs_out_existing_sessions(api, reset_code):
+    from tests.factories.users import PASSWORD
+
+    refresh = api.post("/users/token/", {"email": "wanjiku@example.com", "password": PASSWORD}).json()["refresh"]
+    api.post("/users/password/reset/confirm/",
+             {"email": "wanjiku@example.com", "code": reset_code, "password": NEW, "confirm_password": NEW})
+    assert api.post("/users/token/refresh/", {"refresh": refresh}).status_code == 401

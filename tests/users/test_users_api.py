@@ -105,3 +105,13 @@ def test_profile_photo_refused_when_not_an_image_or_too_large(user, settings, tm
     monkeypatch.setattr("users.api.serializers.PHOTO_MAX_BYTES", 10)
     response = client_for(user).patch(f"/users/user/{user.id}/", {"profile_photo": _png()}, format="multipart")
     assert response.status_code == 400 and "profile_photo" in response.json()
+
+
+def test_super_admin_cannot_give_a_user_another_users_email_in_other_case(super_admin):
+    taken = UserFactory(email="taken@example.com")
+    other = UserFactory()
+    response = client_for(super_admin).patch(f"/users/user/{other.id}/", {"email": "TAKEN@example.com"})
+    assert response.status_code == 400 and "email" in response.json()
+    response = client_for(super_admin).patch(f"/users/user/{other.id}/", {"email": "New.Address@Example.com"})
+    assert response.json()["email"] == "new.address@example.com"
+    assert taken.email == "taken@example.com"

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from stores import services
 from stores.api import serializers as s
 from stores.api.filters import StoreFilter
+from stores.api.lookups import UuidLookup
 from stores.models import Category, EventCategory, MediaType, StoreAgent, StoreType
 from stores.services.guards import store_manage_require
 from stores.selectors import store_agent_find, store_agents_of, stores_visible_to
@@ -16,7 +17,7 @@ from stores.selectors import store_agent_find, store_agents_of, stores_visible_t
 WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-class StoreTypeViewSet(viewsets.ModelViewSet):
+class StoreTypeViewSet(UuidLookup, viewsets.ModelViewSet):
     """Readable by anyone; super admins manage them."""
 
     queryset = StoreType.objects.all()
@@ -37,7 +38,7 @@ class StoreTypeViewSet(viewsets.ModelViewSet):
         services.store_type_delete(store_type=instance, actor=self.request.user)
 
 
-class StoreViewSet(viewsets.ModelViewSet):
+class StoreViewSet(UuidLookup, viewsets.ModelViewSet):
     """Stores the caller owns or works at (every store for super admins). Creating one makes you its owner."""
 
     serializer_class = s.StoreSerializer
@@ -73,7 +74,7 @@ AGENT_PATH_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParamete
                          responses={201: s.StoreAgentSerializer}),
     destroy=extend_schema(parameters=[STORE_PATH_PARAMETER, AGENT_PATH_PARAMETER]),
 )
-class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+class StoreAgentViewSet(UuidLookup, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                         viewsets.GenericViewSet):
     """The owner lists, adds (by email) and removes the store's agents."""
 
@@ -112,7 +113,7 @@ class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.D
         services.store_agent_remove(agent=instance, actor=self.request.user)
 
 
-class EventCategoryViewSet(viewsets.ModelViewSet):
+class EventCategoryViewSet(UuidLookup, viewsets.ModelViewSet):
     """Readable by anyone; store owners add categories, super admins change and delete them."""
 
     queryset = EventCategory.objects.all()
@@ -134,7 +135,7 @@ class EventCategoryViewSet(viewsets.ModelViewSet):
         services.event_category_delete(event_category=instance, actor=self.request.user)
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(UuidLookup, viewsets.ReadOnlyModelViewSet):
     """Content categories (HipHop, Gospel, Fiction…); managed in the admin."""
 
     queryset = Category.objects.all()
@@ -144,7 +145,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("name",)
 
 
-class MediaTypeViewSet(viewsets.ReadOnlyModelViewSet):
+class MediaTypeViewSet(UuidLookup, viewsets.ReadOnlyModelViewSet):
     """ALBUM, TRACK, EBOOK; managed in the admin."""
 
     queryset = MediaType.objects.all()
