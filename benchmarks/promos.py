@@ -59,9 +59,10 @@ def _fixtures():
     store = Store.objects.create(store_name="Bench store", owner=owner,
                                  store_type=StoreType.objects.get_or_create(name="events")[0])
     event = Event.objects.create(store=store, event_category=EventCategory.objects.create(category_name="Bench"),
-                                 event_name="Bench event", event_description="-", start_date="2030-01-01T18:00Z")
+                                 event_name="Bench event", event_description="-", start_date="2030-01-01T18:00Z",
+                                 is_published=True)
     ticket = Ticket.objects.create(event=event, ticket_name="Regular", ticket_value=Decimal("1000.00"),
-                                   prices={"KES": "1000.00"}, quantity=1_000_000)
+                                   prices={"KES": "1000.00"}, quantity=1_000_000, is_published=True)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(owner).access_token}")
     return client, store, ticket

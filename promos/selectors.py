@@ -11,6 +11,7 @@ from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 from promos.models import PromoCode, Promotion, Redemption
 from promos.pricing import CartLine, PromoQuote, PromoRules, promo_discount
 from stores.models import Album, Store, Ticket
+from stores.selectors import album_on_sale, ticket_sale_closed_reason
 from users.models import Role
 from users.selectors import user_is_super_admin, user_roles
 
@@ -121,8 +122,21 @@ def _price(prices: dict, currency: str, default_currency: str, default_value) ->
     return None
 
 
-def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | None = None) -> CartLine:
-    """A cart line for an item by its API type name; InvalidInput naming the field when it cannot be priced."""
+SALE_CLOSED_MESSAGES = {
+    "not_published": "This item is not on sale.",
+    "sales_not_started": "This item is not on sale: sales have not started.",
+    "sales_ended": "This item is not on sale: sales have ended.",
+}
+
+
+def _on_sale_check(closed_reason: str | None) -> None:
+    if closed_reason is not None:
+        raise InvalidInput({"item_id": SALE_CLOSED_MESSAGES[closed_reason]}, code=closed_reason)
+
+
+def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | None = None, now=None) -> CartLine:
+    """A cart line for an item by its API type name; InvalidInput naming the field when the item cannot be
+    priced or is not on sale at `now` (stores.selectors decides what is on sale)."""
     try:
         UUID(str(item_id))
     except ValueError:
@@ -131,6 +145,7 @@ def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | N
         ticket = Ticket.objects.select_related("event__store").filter(pk=item_id).first()
         if ticket is None:
             raise InvalidInput({"item_id": "Unknown item."})
+        _on_sale_check(ticket_sale_closed_reason(ticket, now=now or timezone.now()))
         store, event = ticket.event.store, ticket.event
         line = dict(event_id=event.pk, category_id=event.event_category_id, ticket_id=ticket.pk)
         prices, default_value = ticket.prices, ticket.ticket_value
@@ -138,6 +153,7 @@ def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | N
         album = Album.objects.select_related("store").filter(pk=item_id).first()
         if album is None:
             raise InvalidInput({"item_id": "Unknown item."})
+        _on_sale_check(None if album_on_sale(album) else "not_published")
         store = album.store
         line = dict(event_id=None, category_id=album.category_id, ticket_id=None)
         prices, default_value = album.prices, None

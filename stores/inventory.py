@@ -4,7 +4,7 @@ Rows are touched in primary-key order so that two orders over the same ticket ty
 deadlock. The CHECK constraint `ticket_never_oversold` backs the same invariant in the database.
 """
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from stores.errors import TicketSoldOut
 from stores.models import Ticket
@@ -54,7 +54,9 @@ def tickets_convert_to_sold(*, quantities: dict) -> None:
         Ticket.objects.filter(pk=ticket_id).update(reserved=F("reserved") - units, sold=F("sold") + units)
 
 
-def tickets_unsell(*, quantities: dict) -> None:
-    """Sold units back on sale (a paid order refunded or cancelled)."""
-    for ticket_id, units in sorted(quantities.items(), key=lambda item: str(item[0])):
-        Ticket.objects.filter(pk=ticket_id).update(sold=F("sold") - units)
+def tickets_lock(tickets: QuerySet[Ticket]) -> list[Ticket]:
+    """Lock `tickets` in primary-key order and return them as committed now.
+
+    Orders reserve by updating these rows: an order in flight either commits before the lock is
+    granted (its units are then seen) or waits for the caller's transaction to end."""
+    return list(tickets.select_for_update().order_by("pk"))

@@ -34,18 +34,6 @@ def catalog_access(user) -> CatalogAccess:
     return CatalogAccess(everything=False, owned=owned, staffed=frozenset(store_id for store_id, _ in rows))
 
 
-def stores_owned_by(user) -> QuerySet[Store]:
-    if not user or not user.is_authenticated:
-        return Store.objects.none()
-    return Store.objects.filter(owner=user)
-
-
-def store_ids_for_agent(user) -> set:
-    if not user or not user.is_authenticated:
-        return set()
-    return set(StoreAgent.objects.filter(user=user).values_list("store_id", flat=True))
-
-
 def user_owns_store(user, store) -> bool:
     """Owners manage their stores; super admins manage every store."""
     if not user or not user.is_authenticated:
@@ -137,16 +125,25 @@ def tickets_visible_to(user, *, include_private: bool = False) -> QuerySet[Ticke
     return _scoped(Ticket.objects.select_related("event__store", "schedule"), user, "event__store", public)
 
 
-def ticket_is_available(ticket: Ticket, *, now=None) -> bool:
-    """On sale now: published, its event published, inside its sales window and not sold out."""
-    now = now or timezone.now()
-    if not (ticket.is_published and ticket.event.is_published):
-        return False
+def ticket_sale_closed_reason(ticket: Ticket, *, now) -> str | None:
+    """Why `ticket` cannot be sold at `now`, or None when it is on sale (units left aside).
+
+    "not_published" (the ticket or its event unpublished, or the store inactive), "sales_not_started"
+    or "sales_ended". Reads `ticket.event.store`: load tickets with select_related("event__store").
+    """
+    event = ticket.event
+    if not (ticket.is_published and event.is_published and event.store.is_active):
+        return "not_published"
     if ticket.sales_start and now < ticket.sales_start:
-        return False
+        return "sales_not_started"
     if ticket.sales_end and now > ticket.sales_end:
-        return False
-    return ticket.tickets_available > 0
+        return "sales_ended"
+    return None
+
+
+def ticket_is_available(ticket: Ticket, *, now=None) -> bool:
+    """On sale now (see `ticket_sale_closed_reason`) and not sold out."""
+    return ticket_sale_closed_reason(ticket, now=now or timezone.now()) is None and ticket.tickets_available > 0
 
 
 def schedules_staffed_by(user) -> QuerySet[Schedule]:
@@ -173,6 +170,11 @@ def albums_staffed_by(user) -> QuerySet[Album]:
 def albums_visible_to(user) -> QuerySet[Album]:
     public = Q(is_published=True, store__is_active=True)
     return _album_details(_scoped(Album.objects.all(), user, "store", public))
+
+
+def album_on_sale(album: Album) -> bool:
+    """Albums have no sales window: on sale when published in an active store."""
+    return album.is_published and album.store.is_active
 
 
 def media_files_of(album) -> QuerySet[MediaFile]:

@@ -39,8 +39,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+# Every id in a path is a UUID: a malformed one is a 404 from routing, never a database error.
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
 class Router(DefaultRouter):
-    """Every route answers with and without the trailing slash (the seeds use both)."""
+    """Every route answers with and without the trailing slash (the seeds use both), and detail
+    routes match only UUIDs unless a viewset says otherwise (`lookup_value_regex`)."""
 
     include_root_view = False
     include_format_suffixes = False
@@ -48,6 +53,12 @@ class Router(DefaultRouter):
     def __init__(self):
         super().__init__()
         self.trailing_slash = "/?"
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        value = getattr(viewset, "lookup_value_regex", UUID_PATTERN)
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{value})"
 
 
 def optional_slash_path(route: str, view, name: str | None = None):

@@ -16,6 +16,9 @@ VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
 DEFAULT_CURRENCY_BY_COUNTRY = {"KE": "KES", "UG": "UGX", "TZ": "TZS", "RW": "RWF"}
 
 CENT = Decimal("0.01")
+# The highest price of one item. An order line holds up to 1000 units in a column of 12 integer digits,
+# so one unit may have 8: 99,999,999.99 x 1000 still fits.
+AMOUNT_MAX = Decimal("99999999.99")
 
 
 class InvalidCurrency(ValueError):
@@ -35,7 +38,7 @@ def currency_normalize(code) -> str:
 
 
 def amount_parse(value) -> Decimal:
-    """A non-negative amount with at most 2 decimal places, as a Decimal quantized to cents."""
+    """A non-negative amount up to AMOUNT_MAX with at most 2 decimal places, as a Decimal quantized to cents."""
     if isinstance(value, bool):
         raise InvalidAmount(f"{value!r} is not an amount.")
     try:
@@ -48,8 +51,8 @@ def amount_parse(value) -> Decimal:
         raise InvalidAmount("An amount may not be negative.")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InvalidAmount("An amount has at most 2 decimal places.")
-    if amount >= Decimal("1e10"):
-        raise InvalidAmount("The amount is too large.")
+    if amount > AMOUNT_MAX:
+        raise InvalidAmount(f"An amount may be at most {AMOUNT_MAX}.")
     return amount.quantize(CENT)
 
 

@@ -3,10 +3,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from stores.models import Album, Ticket
+from stores.selectors import album_on_sale, ticket_sale_closed_reason
 
 TICKET = Ticket.TYPE_NAME
 ALBUM = Album.TYPE_NAME
 TYPE_NAMES = (TICKET, ALBUM)
+SALE_CLOSED_MESSAGES = {
+    "not_published": "This item is not on sale.",
+    "sales_not_started": "Sales for this ticket have not opened yet.",
+    "sales_ended": "Sales for this ticket are closed.",
+}
 
 
 @dataclass
@@ -81,15 +87,13 @@ def line_sale_problems(line: LoadedLine, *, now, units_in_order: int) -> dict:
     """
     item = line.item
     if line.type_name == ALBUM:
-        return {} if item.is_published and item.store.is_active else {"item_id": ["This item is not on sale."]}
-    event = item.event
-    if not (item.is_published and event.is_published and event.store.is_active):
-        return {"item_id": ["This item is not on sale."]}
-    if (item.sales_start and now < item.sales_start) or (item.sales_end and now > item.sales_end):
-        return {"item_id": ["Sales for this ticket are closed."]}
+        return {} if album_on_sale(item) else {"item_id": ["This item is not on sale."]}
+    closed = ticket_sale_closed_reason(item, now=now)
+    if closed:
+        return {"item_id": [SALE_CLOSED_MESSAGES[closed]]}
     if item.max_per_order and units_in_order > item.max_per_order:
         return {"item_quantity": [f"At most {item.max_per_order} of this ticket per order."]}
-    return registration_problems(event.event_metadata or {}, line.data_entries)
+    return registration_problems(item.event.event_metadata or {}, line.data_entries)
 
 
 def registration_problems(event_metadata: dict, data_entries: dict) -> dict:

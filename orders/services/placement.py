@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I
 MOBILE_METHODS = {"KE": ("MPESA", "AIRTEL"), "UG": ("MTNUG", "AIRTELUG")}  # first is the default
 POS_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
-MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what the amount columns hold (12 digits)
+MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what a line's and an order's amount columns hold
 
 
 class _OrderNumberTaken(Exception):
@@ -73,7 +73,7 @@ def _order_place(*, customer: Person, lines: list[LineInput], currency: str, pay
         raise InvalidInput({"order_detail": promo_errors})
     buyer_limits_check(loaded, email=customer.email, phone=customer.phone_number)
     amount = sum((line.selling_price for line in loaded), Decimal("0.00"))
-    if amount > MAX_ORDER_AMOUNT:
+    if amount > MAX_ORDER_AMOUNT or any(line.unit_price * line.quantity > MAX_ORDER_AMOUNT for line in loaded):
         raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {currency}."})
 
     order = _order_create(

@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 NULL_STRINGS = ("", "null", "none")
+# The most uses a limit may allow: what the integer columns holding limits and counts can store.
+USES_MAX = 2_147_483_647
 
 
 def money(value: Decimal | None) -> str | None:

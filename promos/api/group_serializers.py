@@ -2,7 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from promos.api.fields import NullableDateField, NullableDecimalField, NullableIntegerField
+from promos.api.fields import USES_MAX, NullableDateField, NullableDecimalField, NullableIntegerField
 from promos.models import Promotion
 
 # The Bakeronline name of each Promotion field that differs, for error messages.
@@ -31,8 +31,9 @@ class PromoGroupInput(serializers.Serializer):
     percent_discount = NullableDecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     minimum_order_price = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     expiry_date = NullableDateField(required=False, allow_null=True, help_text="Last valid day (inclusive)")
-    max_uses = NullableIntegerField(required=False, allow_null=True, help_text="Per code, total; empty = no limit")
-    max_uses_per_user = NullableIntegerField(required=False, allow_null=True,
+    max_uses = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
+                                    help_text="Per code, total; empty = no limit")
+    max_uses_per_user = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
                                              help_text="Per code and customer, with X_USES_PER_PERSON")
     applicable_on = ApplicableOnSerializer(required=False)
     is_active = serializers.BooleanField(required=False)

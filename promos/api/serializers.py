@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mookh.core.serializers import PhoneNumberField
-from promos.api.fields import (DateOrDateTimeField, NullableDecimalField, NullableIntegerField,
+from promos.api.fields import (USES_MAX, DateOrDateTimeField, NullableDecimalField, NullableIntegerField,
                                NullableUUIDField, money)
 from promos.models import Promotion
 from promos.selectors import ALBUM, TICKET
@@ -28,7 +28,8 @@ class PromoCodeInput(serializers.Serializer):
     promo_name = serializers.CharField(max_length=200)
     value = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
                                  help_text="Minimum line amount (before discount) for the code to apply")
-    quantity = NullableIntegerField(required=False, allow_null=True, help_text="Total uses allowed (one per unit)")
+    quantity = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
+                                    help_text="Total uses allowed (one per unit)")
     promo_value = serializers.DecimalField(max_digits=12, decimal_places=2,
                                            help_text="Percent (0 < p ≤ 100) or amount off each unit")
     is_percentage = serializers.BooleanField(required=False)

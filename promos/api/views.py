@@ -11,7 +11,7 @@ from promos.api import serializers as s
 from promos.models import Promotion
 from promos.selectors import (promo_cart_line, promo_quote, promotions_visible_to, store_managed_get,
                               user_manages_promotions)
-from stores.api.lookups import UUID_PATTERN
+from mookh.core.api import UUID_PATTERN
 
 
 class ManagesPromotions(BasePermission):
@@ -78,7 +78,8 @@ class PromoCodeViewSet(PromotionViewSet):
                    summary="What a code would take off an item, or why it does not apply",
                    description="Public. 200 with `valid: true` and the amounts, or `valid: false` with a `reason` "
                                "(unknown, inactive, not_started, expired, not_applicable, below_minimum, "
-                               "exhausted, per_person_limit). An unknown item is a 400 naming `item_id`.")
+                               "exhausted, per_person_limit). An unknown item, or one not on sale, is a 400 "
+                               "naming `item_id`.")
     @action(detail=False, methods=["post"], url_path="validate", pagination_class=None, filter_backends=[])
     def validate(self, request):
         data = s.PromoValidateInput(data=request.data)

@@ -6,7 +6,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.currency import InvalidAmount, InvalidCurrency, amount_format, amount_parse, currency_normalize
+from mookh.core.currency import (AMOUNT_MAX, InvalidAmount, InvalidCurrency, amount_format, amount_parse,
+                                 currency_normalize)
 from mookh.core.serializers import validate_upload
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -44,7 +45,7 @@ class CurrencyField(serializers.CharField):
 
 @extend_schema_field({
     "type": "object", "additionalProperties": {"type": "string", "format": "decimal", "pattern": r"^\d+\.\d{2}$"},
-    "description": "Price per ISO 4217 currency.", "example": {"KES": "1000.00", "USD": "8.00"},
+    "description": f"Price per ISO 4217 currency, at most {AMOUNT_MAX}.", "example": {"KES": "1000.00", "USD": "8.00"},
 })
 class PricesField(serializers.Field):
     """{"KES": "1000.00", "USD": "8.00"}: ISO 4217 codes to non-negative amounts with 2 decimal places.
@@ -77,8 +78,8 @@ class PricesField(serializers.Field):
 
 
 class MoneyField(serializers.DecimalField):
-    """A non-negative amount as "1000.00"."""
+    """A non-negative amount up to AMOUNT_MAX, as "1000.00"."""
 
     def __init__(self, **kwargs):
-        kwargs.update(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+        kwargs.update(max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=AMOUNT_MAX)
         super().__init__(**kwargs)

@@ -1,6 +1,5 @@
-from mookh.core.api import Router, optional_slash_path
+from mookh.core.api import UUID_PATTERN, Router, optional_slash_path
 from stores.api import views
-from stores.api.lookups import UUID_PATTERN
 
 router = Router()
 router.register("store_type", views.StoreTypeViewSet, basename="store-type")

@@ -2,10 +2,10 @@
 import logging
 
 from django.db import transaction
-from django.db.models import Q
 
 from mookh.core.errors import InvalidInput
 from stores.errors import CatalogObjectInUse
+from stores.inventory import tickets_lock
 from stores.models import Event, Schedule, Store, Ticket
 from stores.services.guards import attributes_set, object_delete, store_field_check, store_manage_require
 
@@ -70,7 +70,7 @@ def event_update(*, event: Event, actor, **fields) -> Event:
 @transaction.atomic
 def event_delete(*, event: Event, actor) -> None:
     store_manage_require(actor=actor, store=event.store)
-    if Ticket.objects.filter(event=event).filter(Q(sold__gt=0) | Q(reserved__gt=0)).exists():
+    if any(row.sold or row.reserved for row in tickets_lock(Ticket.objects.filter(event=event))):
         raise CatalogObjectInUse("Tickets of this event were sold or are reserved; unpublish it instead.")
     object_delete(event)
 

@@ -1,5 +1,5 @@
 """Who may write what, shared by the catalog services."""
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from mookh.core.errors import InvalidInput, PermissionDenied
@@ -32,11 +32,16 @@ def store_owner_require(*, actor) -> None:
 
 
 def object_delete(obj) -> None:
-    """Delete, or refuse with a 409 when orders or other catalog rows still point at it."""
+    """Delete, or refuse with a 409 when orders or other catalog rows still point at it.
+
+    Django looks for such rows before deleting; one committed meanwhile (an order placed during the
+    delete) breaks a foreign key, which the database checks only at commit: the check is made here,
+    inside the savepoint, so that it too becomes the 409."""
     try:
         with transaction.atomic():
             obj.delete()
-    except ProtectedError as exc:
+            connection.check_constraints()
+    except (ProtectedError, IntegrityError) as exc:
         raise CatalogObjectInUse(f"This {obj._meta.verbose_name} is still in use and cannot be deleted.") from exc
 
 

@@ -3,10 +3,11 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from mookh.core.errors import InvalidInput
 from stores.errors import CatalogObjectInUse
+from stores.inventory import tickets_lock
 from stores.models import Event, Schedule, Ticket
 from stores.services.guards import attributes_set, object_delete, store_field_check, store_manage_require
 from stores.services.prices import prices_resolve
@@ -79,7 +80,7 @@ def ticket_quantity_set(*, ticket: Ticket, quantity: int) -> None:
 @transaction.atomic
 def ticket_delete(*, ticket: Ticket, actor) -> None:
     store_manage_require(actor=actor, store=ticket.event.store)
-    if Ticket.objects.filter(pk=ticket.pk).filter(Q(sold__gt=0) | Q(reserved__gt=0)).exists():
+    if any(row.sold or row.reserved for row in tickets_lock(Ticket.objects.filter(pk=ticket.pk))):
         raise CatalogObjectInUse("Tickets of this type were sold or are reserved; unpublish it instead.")
     object_delete(ticket)
 

@@ -11,12 +11,12 @@ def owner_api(owner):
 
 @pytest.fixture
 def event(store):
-    return EventFactory(store=store)
+    return EventFactory(store=store, is_published=True)
 
 
 @pytest.fixture
 def ticket(event):
-    return TicketFactory(event=event)
+    return TicketFactory(event=event, is_published=True)
 
 
 @pytest.fixture

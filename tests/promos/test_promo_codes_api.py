@@ -76,6 +76,7 @@ def test_server_generates_code_when_not_custom(owner_api, store):
     ({"promo_value": "-1"}, "promo_value"),
     ({"value": "-5"}, "value"),
     ({"quantity": "-1"}, "quantity"),
+    ({"quantity": 2**31}, "quantity"),
     ({"start_date": "2026-02-01", "end_date": "2026-01-01"}, "end_date"),
     ({"start_date": "soon"}, "start_date"),
     ({"is_custom": "true", "code": ""}, "code"),
@@ -156,6 +157,13 @@ def test_patch_changes_rules_and_code_when_owner(owner_api, store):
     assert (body["is_percentage"], body["promo_value"], body["code"], body["quantity"]) == (
         True, "25.00", "NEWCODE", 5)
     assert PromoCode.objects.get().max_uses == 5
+
+
+def test_patch_refused_naming_quantity_when_above_what_a_limit_can_hold(owner_api, store):
+    created = owner_api.post(URL, seed_body(store), format="json").json()
+    response = owner_api.patch(f"{URL}{created['id']}/", {"quantity": 2**31}, format="json")
+    assert response.status_code == 400 and "quantity" in response.json()
+    assert PromoCode.objects.get().max_uses == created["quantity"]
 
 
 def test_put_replaces_rules_when_full_body(owner_api, store):

@@ -108,6 +108,8 @@ def test_generate_adds_to_given_codes_when_both_sent(owner_api, store):
     ({"discount_type": "HALF"}, "discount_type"),
     ({"usage_type": "X_USES_PER_PERSON", "max_uses_per_user": None}, "max_uses_per_user"),
     ({"max_uses": 0}, "max_uses"),
+    ({"max_uses": 2**31}, "max_uses"),
+    ({"usage_type": "X_USES_PER_PERSON", "max_uses_per_user": 2**31}, "max_uses_per_user"),
     ({"expiry_date": "31/01/2019"}, "expiry_date"),
     ({"applicable_on": {"all": False}}, "applicable_on"),
     ({"applicable_on": {"all": False, "products": [str(uuid.uuid4())]}}, "applicable_on"),
@@ -184,6 +186,14 @@ def test_patch_changes_rules_and_adds_codes_when_owner(owner_api, store, catalog
         "FIXED", "15.00", "13.00", 50)
     assert len(body["codes"]) == 6 and "SPRING-D" in body["codes"]
     assert set(PromoCode.objects.filter(promotion_id=created["id"]).values_list("max_uses", flat=True)) == {50}
+
+
+@pytest.mark.parametrize("field", ["max_uses", "max_uses_per_user"])
+def test_patch_refused_naming_field_when_limit_above_what_it_can_hold(owner_api, store, catalog, field):
+    created = owner_api.post(url(store), seed_body(catalog), format="json").json()
+    response = owner_api.patch(url(store, created["id"]), {field: 2**31}, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert Promotion.objects.get().max_uses == created["max_uses"]
 
 
 def test_list_query_count_constant_when_page_grows(owner_api, store):

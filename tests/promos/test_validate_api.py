@@ -109,7 +109,8 @@ def test_400_when_album_id_sent_as_ticket(api, store, album):
 
 
 def test_400_naming_currency_when_item_not_priced_in_it(api, store):
-    ticket = TicketFactory(event__store=store, prices={"KES": "1000.00"})
+    ticket = TicketFactory(event__store=store, event__is_published=True, is_published=True,
+                           prices={"KES": "1000.00"})
     code_for(store)
     response = ask(api, "SAVE10", ticket, currency="UGX")
     assert response.status_code == 400 and "currency" in response.json()
@@ -121,7 +122,43 @@ def test_400_naming_phone_when_customer_phone_not_international(api, store, tick
 
 
 def test_validate_answers_without_trailing_slash(api, store):
-    album = AlbumFactory(store=store)
+    album = AlbumFactory(store=store, is_published=True)
     code_for(store)
     assert api.post(URL.rstrip("/"), {"code": "SAVE10", "item_id": str(album.id),
                                       "type_name": album.TYPE_NAME}, format="json").json()["valid"] is True
+
+
+
+def item_not_on_sale(case, store, ticket, album):
+    """`ticket` and `album` are on sale; each case returns an item that is not."""
+    now = timezone.now()
+    if case.endswith("store_inactive"):
+        store.is_active = False
+        store.save()
+        return ticket if case.startswith("ticket") else album
+    return {
+        "ticket_unpublished": lambda: TicketFactory(event=ticket.event, is_published=False),
+        "event_unpublished": lambda: TicketFactory(event=EventFactory(store=store), is_published=True),
+        "sales_ended": lambda: TicketFactory(event=ticket.event, is_published=True,
+                                             sales_end=now - timedelta(minutes=1)),
+        "sales_not_started": lambda: TicketFactory(event=ticket.event, is_published=True,
+                                                   sales_start=now + timedelta(days=1)),
+        "album_unpublished": lambda: AlbumFactory(store=store, is_published=False),
+    }[case]()
+
+
+@pytest.mark.parametrize("case", ["ticket_unpublished", "event_unpublished", "ticket_store_inactive", "sales_ended",
+                                  "sales_not_started", "album_unpublished", "album_store_inactive"])
+def test_400_naming_item_id_when_item_not_on_sale(api, store, ticket, album, case):
+    code_for(store)
+    response = ask(api, "SAVE10", item_not_on_sale(case, store, ticket, album))
+    assert response.status_code == 400, response.content
+    assert "not on sale" in response.json()["item_id"][0]
+
+
+def test_valid_when_ticket_inside_its_sales_window(api, store, ticket):
+    code_for(store)
+    now = timezone.now()
+    ticket.sales_start, ticket.sales_end = now - timedelta(minutes=1), now + timedelta(minutes=1)
+    ticket.save()
+    assert ask(api, "SAVE10", ticket).json()["valid"] is True

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from stores import services
 from stores.api import serializers as s
 from stores.api.filters import StoreFilter
-from stores.api.lookups import UuidLookup
 from stores.models import Category, EventCategory, MediaType, StoreAgent, StoreType
 from stores.services.guards import store_manage_require
 from stores.selectors import store_agent_find, store_agents_of, stores_visible_to
@@ -17,7 +16,7 @@ from stores.selectors import store_agent_find, store_agents_of, stores_visible_t
 WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-class StoreTypeViewSet(UuidLookup, viewsets.ModelViewSet):
+class StoreTypeViewSet(viewsets.ModelViewSet):
     """Readable by anyone; super admins manage them."""
 
     queryset = StoreType.objects.all()
@@ -38,7 +37,7 @@ class StoreTypeViewSet(UuidLookup, viewsets.ModelViewSet):
         services.store_type_delete(store_type=instance, actor=self.request.user)
 
 
-class StoreViewSet(UuidLookup, viewsets.ModelViewSet):
+class StoreViewSet(viewsets.ModelViewSet):
     """Stores the caller owns or works at (every store for super admins). Creating one makes you its owner."""
 
     serializer_class = s.StoreSerializer
@@ -74,7 +73,7 @@ AGENT_PATH_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParamete
                          responses={201: s.StoreAgentSerializer}),
     destroy=extend_schema(parameters=[STORE_PATH_PARAMETER, AGENT_PATH_PARAMETER]),
 )
-class StoreAgentViewSet(UuidLookup, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                         viewsets.GenericViewSet):
     """The owner lists, adds (by email) and removes the store's agents."""
 
@@ -113,7 +112,7 @@ class StoreAgentViewSet(UuidLookup, mixins.ListModelMixin, mixins.CreateModelMix
         services.store_agent_remove(agent=instance, actor=self.request.user)
 
 
-class EventCategoryViewSet(UuidLookup, viewsets.ModelViewSet):
+class EventCategoryViewSet(viewsets.ModelViewSet):
     """Readable by anyone; store owners add categories, super admins change and delete them."""
 
     queryset = EventCategory.objects.all()
@@ -135,7 +134,7 @@ class EventCategoryViewSet(UuidLookup, viewsets.ModelViewSet):
         services.event_category_delete(event_category=instance, actor=self.request.user)
 
 
-class CategoryViewSet(UuidLookup, viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Content categories (HipHop, Gospel, Fiction…); managed in the admin."""
 
     queryset = Category.objects.all()
@@ -145,7 +144,7 @@ class CategoryViewSet(UuidLookup, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("name",)
 
 
-class MediaTypeViewSet(UuidLookup, viewsets.ReadOnlyModelViewSet):
+class MediaTypeViewSet(viewsets.ReadOnlyModelViewSet):
     """ALBUM, TRACK, EBOOK; managed in the admin."""
 
     queryset = MediaType.objects.all()

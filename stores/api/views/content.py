@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 from stores import services
 from stores.api import serializers as s
 from stores.api.filters import AlbumFilter
-from stores.api.lookups import UuidLookup
 from stores.models import MediaFile
 from stores.api.views.events import StaffScopedMixin
 from stores.selectors import albums_staffed_by, albums_visible_to, media_files_of
@@ -56,7 +55,7 @@ ALBUM_PATH_PARAMETER = OpenApiParameter("album_pk", OpenApiTypes.UUID, OpenApiPa
                          responses={201: s.MediaFileSerializer}),
     destroy=extend_schema(parameters=[ALBUM_PATH_PARAMETER]),
 )
-class MediaFileViewSet(UuidLookup, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class MediaFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The album's files: the owner uploads and removes them, the store's agents list them.
     No file URL is ever shown; buyers download through signed expiring links."""

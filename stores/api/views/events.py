@@ -5,7 +5,6 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from stores import services
 from stores.api import serializers as s
 from stores.api.filters import EventFilter, ScheduleFilter, TicketFilter
-from stores.api.lookups import UuidLookup
 from stores.selectors import (
     event_details, events_public, events_staffed_by, events_visible_to, schedules_staffed_by,
     schedules_visible_to, tickets_staffed_by, tickets_visible_to,
@@ -17,7 +16,7 @@ EVENT_SEARCH = ("event_name", "event_venue")
 EVENT_ORDERING = ("start_date", "end_date", "created", "event_name")
 
 
-class StaffScopedMixin(UuidLookup):
+class StaffScopedMixin:
     """Lists show the caller's stores' objects plus published public ones; one may be fetched by id
     when published (even if private); writes reach only the caller's stores' objects (else 404)."""
 
