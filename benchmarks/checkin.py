@@ -11,15 +11,12 @@ import http.client
 import json
 import os
 import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-from benchmarks.support import Gunicorn, bench_database_url, django_setup
+from benchmarks.support import Gunicorn, bench_database_url, django_setup, wrk_run
 
 GATES = int(os.environ.get("BENCH_GATES", 16))
 DURATION = int(os.environ.get("BENCH_SECONDS", 10))
@@ -30,14 +27,6 @@ UNITS_PER_ORDER = 2000
 WRK_SCRIPT = r"""
 local codes = {%(codes)s}
 local thread_count = %(threads)d
-local next_thread_id = 0
-threads = {}
-
-function setup(thread)
-  thread:set("thread_id", next_thread_id)
-  next_thread_id = next_thread_id + 1
-  table.insert(threads, thread)
-end
 
 function init(args)
   counter = 0
@@ -52,30 +41,6 @@ function request()
   local index = (counter * thread_count + thread_id) %% #codes + 1
   counter = counter + 1
   return wrk.format(nil, "/stores/check_in/", nil, '{"code":"' .. codes[index] .. '","gate":"bench"}')
-end
-
-function response(status, headers, body)
-  counts[status] = (counts[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("counts")) do totals[tostring(status)] = (totals[tostring(status)] or 0) + n end
-  end
-  io.write("WRK_RESULT ", string.format(
-    '{"duration_us": %%d, "requests": %%d, "p50_ms": %%.1f, "p95_ms": %%.1f, "p99_ms": %%.1f, ' ..
-    '"errors": %%d, "statuses": {',
-    summary.duration, summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout))
-  local first = true
-  for status, n in pairs(totals) do
-    if not first then io.write(",") end
-    io.write(string.format('"%%s": %%d', status, n))
-    first = false
-  end
-  io.write("}}\n")
 end
 """
 
@@ -128,18 +93,7 @@ def _codes(event) -> list[str]:
 def _run_wrk(url: str, codes: list[str], jwt: str) -> dict:
     threads = min(4, GATES)
     script = WRK_SCRIPT % {"codes": ",".join(f'"{code}"' for code in codes), "threads": threads, "jwt": jwt}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        run = subprocess.run(["wrk", f"-t{threads}", f"-c{GATES}", f"-d{DURATION}s", "--timeout", "10s",
-                              "-s", handle.name, url], capture_output=True, text=True, timeout=DURATION + 60)
-        if run.returncode:
-            raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
-    finally:
-        Path(handle.name).unlink()
-    line = next(row for row in run.stdout.splitlines() if row.startswith("WRK_RESULT "))
-    return json.loads(line[len("WRK_RESULT "):])
-
+    return wrk_run(url, script, threads=threads, connections=GATES, seconds=DURATION)
 
 def _run_threads(port: int, codes: list[str], jwt: str) -> dict:
     """The same load without wrk: GATES threads, one keep-alive connection each."""

@@ -4,16 +4,12 @@ Prints successful orders/s, p50/p95/p99 latency, sold-out rejections and the ove
 (units reserved or sold beyond a ticket type's quantity, or not matching the orders: must be 0).
 Run with `make bench` (or `python -m benchmarks.flash_sale`); needs `wrk` (Debian package).
 """
-import json
 import os
 import shutil
-import subprocess
-import tempfile
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
-from benchmarks.support import Gunicorn, bench_database_url, django_setup
+from benchmarks.support import Gunicorn, bench_database_url, django_setup, wrk_run
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 64))
 DURATION = int(os.environ.get("BENCH_SECONDS", 15))
@@ -21,13 +17,13 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 
 WRK_SCRIPT = r"""
 local ids = {%(ids)s}
-local counter = 0
-counts = {}
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
 
-function setup(thread) table.insert(threads, thread) end
-threads = {}
+function init(args)
+  counter = 0
+  counts = {}
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
 
 function request()
   counter = counter + 1
@@ -37,30 +33,6 @@ function request()
     '"customer":{"name":"Fan","email":"fan' .. counter .. '@example.com","phone_number":"' .. phone .. '"},' ..
     '"order_detail":[{"item_id":"' .. id .. '","type_name":"store.ticket","item_quantity":1}]}'
   return wrk.format(nil, "/stores/orders/", nil, body)
-end
-
-function response(status, headers, body)
-  counts[status] = (counts[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    local c = thread:get("counts")
-    for status, n in pairs(c) do totals[tostring(status)] = (totals[tostring(status)] or 0) + n end
-  end
-  io.write("WRK_RESULT ", string.format(
-    '{"duration_us": %%d, "requests": %%d, "p50_ms": %%.1f, "p95_ms": %%.1f, "p99_ms": %%.1f, "errors": %%d, "statuses": {',
-    summary.duration, summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout))
-  local first = true
-  for status, n in pairs(totals) do
-    if not first then io.write(",") end
-    io.write(string.format('"%%s": %%d', status, n))
-    first = false
-  end
-  io.write("}}\n")
 end
 """
 
@@ -101,21 +73,7 @@ def _oversell(ticket_ids) -> int:
 
 def _run_wrk(url: str, ticket_ids: list[str]) -> dict:
     script = WRK_SCRIPT % {"ids": ",".join(f'"{i}"' for i in ticket_ids)}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        run = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s", "-s", handle.name, url],
-            capture_output=True, text=True, timeout=DURATION + 60,
-        )
-        if run.returncode:
-            raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
-        output = run.stdout
-    finally:
-        Path(handle.name).unlink()
-    line = next(row for row in output.splitlines() if row.startswith("WRK_RESULT "))
-    return json.loads(line[len("WRK_RESULT "):])
-
+    return wrk_run(url, script, threads=2, connections=CONNECTIONS, seconds=DURATION)
 
 def _report(name: str, result: dict, ticket_ids: list[str]) -> None:
     seconds = result["duration_us"] / 1e6

@@ -1,8 +1,10 @@
 """Shared plumbing for benchmarks: a throw-away database and a gunicorn server on loopback."""
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -74,3 +76,58 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+# Appended to every benchmark's wrk script (which defines init/request): numbers the threads
+# (`thread_id`), counts responses by status in each thread and prints one JSON line with the
+# totals and latency percentiles.
+WRK_REPORT_LUA = r"""
+threads = {}
+local next_thread_id = 0
+function setup(thread)
+  thread:set("thread_id", next_thread_id)
+  next_thread_id = next_thread_id + 1
+  table.insert(threads, thread)
+end
+
+function response(status, headers, body)
+  counts[status] = (counts[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("counts")) do totals[tostring(status)] = (totals[tostring(status)] or 0) + n end
+  end
+  io.write("WRK_RESULT ", string.format(
+    '{"duration_us": %d, "requests": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "errors": %d, "statuses": {',
+    summary.duration, summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout))
+  local first = true
+  for status, n in pairs(totals) do
+    if not first then io.write(",") end
+    io.write(string.format('"%s": %d', status, n))
+    first = false
+  end
+  io.write("}}\n")
+end
+"""
+
+
+def wrk_run(url: str, script: str, *, threads: int, connections: int, seconds: int) -> dict:
+    """Run wrk with `script` (its init/request functions; each thread keeps a `counts` table)
+    plus the shared reporting part; return the totals it printed."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script + WRK_REPORT_LUA)
+    try:
+        run = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", handle.name, url],
+            capture_output=True, text=True, timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(handle.name)
+    if run.returncode:
+        raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
+    line = next(row for row in run.stdout.splitlines() if row.startswith("WRK_RESULT "))
+    return json.loads(line[len("WRK_RESULT "):])

@@ -9,14 +9,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, super_admin):
-    super_admin.is_staff = super_admin.is_superuser = True
-    super_admin.save()
-    client.force_login(super_admin)
-    return client
-
-
-@pytest.fixture
 def two_orders(api, catalog):
     ids = [api.post("/stores/orders/", order_body((catalog.vvip, 1)), format="json").json()["id"] for _ in range(2)]
     return Order.objects.filter(pk__in=ids)

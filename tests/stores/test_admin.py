@@ -7,14 +7,6 @@ from tests.factories.stores import AlbumFactory, EventFactory, MediaFileFactory,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, super_admin):
-    super_admin.is_staff = super_admin.is_superuser = True
-    super_admin.save()
-    client.force_login(super_admin)
-    return client
-
-
 def ticket_form(ticket, **changes):
     data = {"event": str(ticket.event_id), "schedule": "", "ticket_name": ticket.ticket_name,
             "ticket_description": "", "prices": '{"KES": "1000.00"}', "is_published": "on",

@@ -11,11 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client, super_admin):
-    super_admin.is_staff = super_admin.is_superuser = True
-    super_admin.save()
-    client.force_login(super_admin)
-    return client
+def staff(admin_client):
+    return admin_client
 
 
 def test_counts_by_status_in_one_query_for_any_number_of_events(gates, catalog, paid_order):
