@@ -1,5 +1,4 @@
 """Reads: who sees which promotions, code look-ups, a customer's prior uses, quotes for a cart line."""
-from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -7,11 +6,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mookh.core.errors import InvalidInput, NotFound
+from mookh.core.identity import same_person_q
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 from promos.models import PromoCode, Promotion, Redemption
 from promos.pricing import CartLine, PromoQuote, PromoRules, promo_discount
 from stores.models import Album, Store, Ticket
-from stores.selectors import album_on_sale, ticket_sale_closed_reason
+from stores.selectors import SALE_CLOSED_MESSAGES, album_on_sale, item_unit_price, ticket_sale_closed_reason
 from users.models import Role
 from users.selectors import user_is_super_admin, user_roles
 
@@ -95,12 +95,7 @@ def customer_identity(*, email: str | None, phone: str | None) -> tuple[str, str
 
 def customer_match(*, email: str, phone: str) -> Q | None:
     """Redemptions of the same person: either the email or the phone matches."""
-    condition = Q()
-    if email:
-        condition |= Q(email=email)
-    if phone:
-        condition |= Q(phone=phone)
-    return condition or None
+    return same_person_q(email=email, phone=phone)
 
 
 def promo_customer_uses(*, promo_code, email: str | None, phone: str | None) -> int:
@@ -112,21 +107,6 @@ def promo_customer_uses(*, promo_code, email: str | None, phone: str | None) -> 
     total = (Redemption.objects.filter(promo_code=promo_code, status__in=Redemption.LIVE)
              .filter(condition).aggregate(total=Sum("units"))["total"])
     return total or 0
-
-
-def _price(prices: dict, currency: str, default_currency: str, default_value) -> Decimal | None:
-    if prices and prices.get(currency) not in (None, ""):
-        return Decimal(str(prices[currency]))
-    if currency == default_currency and default_value is not None:
-        return Decimal(str(default_value))
-    return None
-
-
-SALE_CLOSED_MESSAGES = {
-    "not_published": "This item is not on sale.",
-    "sales_not_started": "This item is not on sale: sales have not started.",
-    "sales_ended": "This item is not on sale: sales have ended.",
-}
 
 
 def _on_sale_check(closed_reason: str | None) -> None:
@@ -148,7 +128,7 @@ def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | N
         _on_sale_check(ticket_sale_closed_reason(ticket, now=now or timezone.now()))
         store, event = ticket.event.store, ticket.event
         line = dict(event_id=event.pk, category_id=event.event_category_id, ticket_id=ticket.pk)
-        prices, default_value = ticket.prices, ticket.ticket_value
+        item = ticket
     elif type_name == ALBUM:
         album = Album.objects.select_related("store").filter(pk=item_id).first()
         if album is None:
@@ -156,11 +136,11 @@ def promo_cart_line(*, item_id, type_name: str, quantity: int, currency: str | N
         _on_sale_check(None if album_on_sale(album) else "not_published")
         store = album.store
         line = dict(event_id=None, category_id=album.category_id, ticket_id=None)
-        prices, default_value = album.prices, None
+        item = album
     else:
         raise InvalidInput({"type_name": f"Choose {TICKET} or {ALBUM}."})
     currency = (currency or store.default_currency).upper()
-    unit_price = _price(prices, currency, store.default_currency, default_value)
+    unit_price = item_unit_price(item, currency)
     if unit_price is None:
         raise InvalidInput({"currency": f"This item has no price in {currency}."})
     return CartLine(item_id=item_id, type_name=type_name, store_id=store.pk, unit_price=unit_price,

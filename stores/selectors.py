@@ -1,10 +1,12 @@
 """Catalog reads: who may see which store's objects, storefront listings, event statistics."""
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mookh.core.currency import CENT
 from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, Ticket
 from users.selectors import user_is_super_admin
 
@@ -123,6 +125,26 @@ def tickets_staffed_by(user) -> QuerySet[Ticket]:
 def tickets_visible_to(user, *, include_private: bool = False) -> QuerySet[Ticket]:
     public = Q(is_published=True) & _published_event_q("event__", include_private=include_private)
     return _scoped(Ticket.objects.select_related("event__store", "schedule"), user, "event__store", public)
+
+
+SALE_CLOSED_MESSAGES = {
+    "not_published": "This item is not on sale.",
+    "sales_not_started": "This item is not on sale: sales have not started.",
+    "sales_ended": "This item is not on sale: sales have ended.",
+}
+
+
+def item_unit_price(item: Ticket | Album, currency: str) -> Decimal | None:
+    """A ticket type's or album's price in `currency`, or None when it is not priced in it.
+
+    A ticket's `ticket_value` is its price in the store's currency. Reads `ticket.event.store`.
+    """
+    value = (item.prices or {}).get(currency)
+    if value not in (None, ""):
+        return Decimal(str(value)).quantize(CENT)
+    if isinstance(item, Ticket) and currency == item.event.store.default_currency:
+        return item.ticket_value
+    return None
 
 
 def ticket_sale_closed_reason(ticket: Ticket, *, now) -> str | None:

@@ -2,8 +2,9 @@
 import zlib
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
+from mookh.core.identity import same_person_q
 from orders.errors import BuyerLimitReached
 from orders.models import OrderLine
 from orders.services.status import HOLDING_STOCK
@@ -34,7 +35,8 @@ def buyer_limits_check(lines, *, email: str, phone: str) -> None:
     _buyer_locks(limited, email=email, phone=phone)
     held = dict(
         OrderLine.objects.filter(ticket_id__in=limited, order__status__in=HOLDING_STOCK)
-        .filter(Q(order__customer_phone=phone) | Q(order__customer_email__iexact=email))
+        .filter(same_person_q(email=email, phone=phone, email_field="order__customer_email",
+                              phone_field="order__customer_phone"))
         .values("ticket_id").annotate(units=Sum("item_quantity")).values_list("ticket_id", "units")
     )
     for ticket_id, (limit, wanted) in limited.items():

@@ -3,16 +3,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from stores.models import Album, Ticket
-from stores.selectors import album_on_sale, ticket_sale_closed_reason
+from stores.selectors import SALE_CLOSED_MESSAGES, album_on_sale, ticket_sale_closed_reason
 
 TICKET = Ticket.TYPE_NAME
 ALBUM = Album.TYPE_NAME
 TYPE_NAMES = (TICKET, ALBUM)
-SALE_CLOSED_MESSAGES = {
-    "not_published": "This item is not on sale.",
-    "sales_not_started": "Sales for this ticket have not opened yet.",
-    "sales_ended": "Sales for this ticket are closed.",
-}
+
 
 
 @dataclass
@@ -115,13 +111,3 @@ def registration_problems(event_metadata: dict, data_entries: dict) -> dict:
         elif kind == "choice" and str(value) not in [str(c) for c in spec.get("choices") or []]:
             problems.append(f"'{name}' must be one of: {', '.join(map(str, spec.get('choices') or []))}.")
     return {"data_entries": problems} if problems else {}
-
-
-def unit_price(item, currency: str, default_currency: str) -> Decimal | None:
-    """The item's price in `currency`, or None when it is not priced in it."""
-    prices = item.prices or {}
-    if currency in prices:
-        return Decimal(str(prices[currency])).quantize(Decimal("0.01"))
-    if currency == default_currency and isinstance(item, Ticket):
-        return item.ticket_value
-    return None

@@ -14,12 +14,13 @@ from mookh.core.phone import phone_country
 from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine, PaymentMethod
 from orders.services.buyers import buyer_limits_check
 from orders.services.inputs import LineInput, Person
-from orders.services.items import LoadedLine, items_load, line_sale_problems, unit_price
+from orders.services.items import LoadedLine, items_load, line_sale_problems
 from orders.services.messages import order_created_messages
 from orders.services.payments import payment_start
 from orders.services.promotions import lines_discount, order_promo_uses_reserve
 from stores.inventory import tickets_reserve
 from stores.models import StoreAgent, Ticket
+from stores.selectors import item_unit_price
 from users.selectors import user_is_super_admin, user_or_none
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def _lines_checked(lines, *, currency: str, now, only_store_id=None) -> list[Loa
         problems = line_sale_problems(line, now=now, units_in_order=units_by_item[line.item.pk])
         if only_store_id and str(line.store.pk) != str(only_store_id):
             problems.setdefault("item_id", []).append("This item is not sold by store_fk.")
-        price = unit_price(line.item, currency, line.store.default_currency)
+        price = item_unit_price(line.item, currency)
         if price is None:
             missing_currency = True
             problems.setdefault("item_id", []).append(f"This item is not priced in {currency}.")
