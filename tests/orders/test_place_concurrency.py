@@ -13,7 +13,7 @@ from tests.orders.conftest import Catalog, order_body, ticket_create
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUYERS = 200
-THREADS = 40  # each thread holds its own PostgreSQL connection
+THREADS = 64  # each thread holds its own PostgreSQL connection (the server allows 100)
 
 
 def _buy(body):
