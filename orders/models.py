@@ -61,6 +61,8 @@ class Order(TimeStamped):
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder job should next look at this order (pay-later and installment orders).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     flag_email_sent = models.BooleanField(default=False)
     flag_sms_sent = models.BooleanField(default=False)
 

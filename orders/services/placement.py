@@ -18,6 +18,7 @@ from orders.services.items import LoadedLine, items_load, line_sale_problems
 from orders.services.messages import order_created_messages
 from orders.services.payments import payment_start
 from orders.services.promotions import lines_discount, order_promo_uses_reserve
+from orders.services.reminders import reminder_next_at
 from stores.inventory import tickets_reserve
 from stores.models import StoreAgent, Ticket
 from stores.selectors import item_unit_price
@@ -182,6 +183,7 @@ def _order_create(*, customer, payer, amount, installments, is_pay_later, now, *
         registration_data=fields["registration"], expires_at=now + window, card=fields["card"],
         order_udf=fields["order_udf"],
     )
+    order.next_reminder_at = reminder_next_at(order, start=now)
     order.order_number = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
     try:
         order.save(force_insert=True)

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from orders.models import Order
@@ -21,22 +20,33 @@ class InstallmentDue:
     paid_by_then: Decimal  # what the order should have received by `due_at`
 
 
-def installments_schedule(order: Order) -> list[InstallmentDue]:
+def installments_schedule(order: Order, *, start: datetime | None = None) -> list[InstallmentDue]:
     """Installments fall due evenly over the payment window; the last one on expiry."""
+    start = start or order.created
     count = order.payment_installments
-    window = order.expires_at - order.created
+    window = order.expires_at - start
     each = installments_amount(order)
-    return [InstallmentDue(number=n, due_at=order.created + window * n / count,
+    return [InstallmentDue(number=n, due_at=start + window * n / count,
                            paid_by_then=order.order_amount if n == count else each * n)
             for n in range(1, count + 1)]
 
 
+def reminder_next_at(order: Order, *, after: datetime | None = None,
+                     start: datetime | None = None) -> datetime | None:
+    """The next moment a reminder may fall due (after `after`), or None when none is left."""
+    moments = []
+    if order.payment_installments > 1:
+        moments += [due.due_at - settings.ORDER_REMINDER_LEAD for due in installments_schedule(order, start=start)
+                    if order.amount_paid < due.paid_by_then]
+    if order.is_pay_later or order.payment_installments > 1:
+        moments.append(order.expires_at - settings.ORDER_EXPIRY_WARNING_LEAD)
+    return min((moment for moment in moments if after is None or moment > after), default=None)
+
+
 def orders_reminder_due_ids(*, now=None) -> list:
-    """Open pay-later or installment orders inside their reminder lead time."""
+    """Open orders whose next reminder moment has come."""
     now = now or timezone.now()
-    return list(Order.objects.filter(status__in=OPEN, expires_at__gt=now)
-                .filter(Q(is_pay_later=True) | Q(payment_installments__gt=1))
-                .values_list("pk", flat=True))
+    return list(Order.objects.filter(status__in=OPEN, next_reminder_at__lte=now).values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -57,4 +67,6 @@ def order_reminders_send(*, order_id, now=None) -> int:
     if order.expires_at - settings.ORDER_EXPIRY_WARNING_LEAD <= now:
         order_reminder_message(order, template="order_expiry_warning", key="expiry_warning")
         sent += 1
+    order.next_reminder_at = reminder_next_at(order, after=now)
+    order.save(update_fields=["next_reminder_at", "updated"])
     return sent

@@ -88,10 +88,24 @@ def test_installment_reminders_go_out_before_each_due_date_once(api, catalog):
     assert OutboxMessage.objects.filter(template="order_expiry_warning", channel="sms").count() == 1
 
 
-def test_reminder_beat_task_covers_only_open_orders_paid_later(api, catalog):
+def test_reminder_job_selects_only_orders_whose_reminder_is_due(api, catalog):
+    from orders.services.reminders import orders_reminder_due_ids
+
     ordinary = _place(api, body=order_body((catalog.vvip, 1)))
     later = _place(api, body=order_body((catalog.vvip, 1), is_pay_later=True))
-    Order.objects.filter(pk__in=[ordinary.pk, later.pk]).update(expires_at=timezone.now() + timedelta(minutes=30))
+    assert ordinary.next_reminder_at is None
+    warning_at = later.expires_at - timedelta(hours=2)
+    assert abs((later.next_reminder_at - warning_at).total_seconds()) < 1
+    assert orders_reminder_due_ids(now=warning_at - timedelta(minutes=1)) == []
+    assert orders_reminder_due_ids(now=warning_at + timedelta(minutes=1)) == [later.pk]
+
+
+def test_reminder_beat_task_sends_what_is_due_and_moves_on(api, catalog):
+    later = _place(api, body=order_body((catalog.vvip, 1), is_pay_later=True))
+    Order.objects.filter(pk=later.pk).update(expires_at=timezone.now() + timedelta(minutes=30),
+                                             next_reminder_at=timezone.now() - timedelta(seconds=1))
     orders_remind_due_task.delay()
-    warned = set(OutboxMessage.objects.filter(template="order_expiry_warning").values_list("order_id", flat=True))
-    assert warned == {later.pk}
+    orders_remind_due_task.delay()
+    assert OutboxMessage.objects.filter(template="order_expiry_warning", channel="email").count() == 1
+    later.refresh_from_db()
+    assert later.next_reminder_at is None  # nothing left to remind
