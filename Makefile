@@ -9,7 +9,8 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 # Tests run Celery tasks in-process unless a test starts a real worker on its own queue.
 TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	CELERY_TASK_ALWAYS_EAGER=1 CELERY_TASK_DEFAULT_QUEUE=mookh-test-$$$$ SECRET_KEY=test-secret-key-long-enough-for-hs256-signing \
-	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher DEBUG=0 LOG_LEVEL=WARNING
+	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher DEBUG=0 LOG_LEVEL=WARNING \
+	CACHE_URL=locmemcache://
 WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 
 .PHONY: install run serve test worker beat bench demo migrate check-services

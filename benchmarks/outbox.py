@@ -27,7 +27,8 @@ def _enqueue(count: int, tag: str) -> list:
     ids = []
     for n in range(count):
         with transaction.atomic():  # one action, one transaction, one message: the usual shape
-            channel, recipient = ("sms", "+254720111222") if n % 2 else ("email", f"bench{n}@example.com")
+            # One recipient per message: each recipient has an hourly limit (OUTBOX_*_RECIPIENT_RATE).
+            channel, recipient = ("sms", f"+2547201{n % 100000:05d}") if n % 2 else ("email", f"bench{n}@example.com")
             ids.append(message_enqueue(channel=channel, recipient=recipient, template="verification_code",
                                        context={"code": f"{n % 100000:05d}", "ttl_minutes": 15},
                                        dedupe_key=f"bench:{tag}:{n}").pk)

@@ -1,6 +1,7 @@
 """Settings come from the environment only; `.env.example` documents every variable."""
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
@@ -13,6 +14,11 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies in front of the server. 0: it faces the internet, and X-Forwarded-* headers are
+# the client's own words, never trusted. Above 0: the proxy's X-Forwarded-Proto says https.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if NUM_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,6 +32,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "axes",
     "mookh.core",
     "users",
     "notifications",
@@ -37,12 +44,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mookh.core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mookh.urls"
@@ -104,7 +113,14 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Throttles, per-account limits and per-recipient message limits count in this cache, so every
+# process must share it. CACHE_URL wins; without it, a Redis broker lends db 1 of its server;
+# without either, each process counts in its own memory (fine for `make run` only).
+_cache_url = env("CACHE_URL", default="")
+_broker_url = env("CELERY_BROKER_URL", default="")
+if not _cache_url and _broker_url.startswith(("redis://", "rediss://")):
+    _cache_url = urlunsplit(urlsplit(_broker_url)._replace(path="/1"))
+CACHES = {"default": environ.Env.cache_url_config(_cache_url or "locmemcache://")}
 
 # --- Celery: no broker configured means tasks run in-process (make run, SQLite) ---
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -145,6 +161,16 @@ OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", d
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Dotted path of a callable(message=OutboxMessage) run when a message becomes SENT.
 OUTBOX_SENT_HOOK = env("OUTBOX_SENT_HOOK", default="orders.services.messages.order_message_delivered")
+# Messages sent to one address or number per channel (counted in the shared cache); the rest are
+# recorded DEAD with last_error "rate_limited: ..." and not sent. An order sends each customer at
+# most created + (ORDER_MAX_INSTALLMENTS - 1) payments received + paid = 8 per channel.
+OUTBOX_EMAIL_RECIPIENT_RATE = env("OUTBOX_EMAIL_RECIPIENT_RATE", default="10/hour")
+OUTBOX_SMS_RECIPIENT_RATE = env("OUTBOX_SMS_RECIPIENT_RATE", default="10/hour")
+# Message types with a limit of their own instead (template=rate,...): a POS agent's receipt per
+# sale, and paid orders' tickets, which messages that cost nothing to cause (codes, pay-later
+# instructions) must not crowd out.
+OUTBOX_TEMPLATE_RECIPIENT_RATES = env.dict("OUTBOX_TEMPLATE_RECIPIENT_RATES",
+                                           default={"order_paid_agent": "600/hour", "order_paid": "10/hour"})
 # Run by `celery -A mookh beat` (django_celery_beat copies these entries into its tables).
 # Periodic jobs select due ids and fan out one task each; add new jobs as entries here.
 CELERY_BEAT_SCHEDULE = {
@@ -168,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "users.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "mookh.core.api.Pagination",
@@ -187,14 +213,39 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mookh.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "auth_token": env("THROTTLE_AUTH_TOKEN", default="20/min"),
-        "verification": env("THROTTLE_VERIFICATION", default="20/min"),
-        "verification_resend": env("THROTTLE_VERIFICATION_RESEND", default="10/min"),
-        "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/min"),
-        # Order numbers are short: looking them up is limited so they cannot be enumerated.
-        "order_lookup": env("THROTTLE_ORDER_LOOKUP", default="30/min"),
+        # Accounts (users.api.views): per email named in the body (the account an attacker targets,
+        # whatever address they come from) and generously per client address (carrier NAT).
+        "login": env("THROTTLE_LOGIN", default="20/hour"),
+        "login_address": env("THROTTLE_LOGIN_ADDRESS", default="300/min"),
+        "token_refresh_address": env("THROTTLE_TOKEN_REFRESH_ADDRESS", default="300/min"),
+        "registration": env("THROTTLE_REGISTRATION", default="10/hour"),
+        "registration_address": env("THROTTLE_REGISTRATION_ADDRESS", default="60/hour"),
+        "verification": env("THROTTLE_VERIFICATION", default="20/hour"),
+        "verification_address": env("THROTTLE_VERIFICATION_ADDRESS", default="120/min"),
+        "verification_resend": env("THROTTLE_VERIFICATION_RESEND", default="10/hour"),
+        "verification_resend_address": env("THROTTLE_VERIFICATION_RESEND_ADDRESS", default="60/min"),
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/hour"),
+        "password_reset_address": env("THROTTLE_PASSWORD_RESET_ADDRESS", default="60/min"),
+        "password_reset_confirm": env("THROTTLE_PASSWORD_RESET_CONFIRM", default="20/hour"),
+        "password_reset_confirm_address": env("THROTTLE_PASSWORD_RESET_CONFIRM_ADDRESS", default="120/min"),
+        # Agent invitations email any address an owner types: limited per owner.
+        "agent_invitation": env("THROTTLE_AGENT_INVITATION", default="60/hour"),
+        # Order numbers are short: looking them up is limited so they cannot be enumerated;
+        # per address generously (carrier NAT), per order number and per contact tightly.
+        "order_lookup": env("THROTTLE_ORDER_LOOKUP", default="300/min"),
+        "order_lookup_number": env("THROTTLE_ORDER_LOOKUP_NUMBER", default="60/hour"),
+        "order_lookup_contact": env("THROTTLE_ORDER_LOOKUP_CONTACT", default="60/hour"),
+        # Orders per buyer email and per buyer phone: a bot cannot hold a release under one identity.
+        "order_create_email": env("THROTTLE_ORDER_CREATE_EMAIL", default="20/hour"),
+        "order_create_phone": env("THROTTLE_ORDER_CREATE_PHONE", default="20/hour"),
+        # Promo code checks: per address, per item, and failed guesses per address.
+        "promo_validate": env("THROTTLE_PROMO_VALIDATE", default="120/min"),
+        "promo_validate_item": env("THROTTLE_PROMO_VALIDATE_ITEM", default="600/hour"),
+        "promo_validate_failures": env("THROTTLE_PROMO_VALIDATE_FAILURES", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Throttles take the client's address from X-Forwarded-For only behind this many proxies.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SIMPLE_JWT = {
@@ -205,6 +256,28 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
 }
+
+# --- Admin sign-in: django-axes locks an account + client address pair out of the admin after
+# ADMIN_LOGIN_FAILURE_LIMIT wrong passwords, for ADMIN_LOGIN_LOCKOUT_MINUTES. Per pair, so that no
+# one can lock an admin out from elsewhere. The API's sign-in has its own limits (users.api.views).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("ADMIN_LOGIN_LOCKOUT", default=True)
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "users.admin_login.AdminLoginHandler"
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "users.admin_login.admin_login_username"
+# The address the throttles use: X-Forwarded-For counts only behind NUM_PROXIES proxies of ours.
+AXES_CLIENT_IP_CALLABLE = "mookh.core.throttling.client_address"
+AXES_RESET_ON_SUCCESS = True
+# A wrong password while locked out does not lengthen the lockout (it could be kept up for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mookh store API",
@@ -221,9 +294,13 @@ SPECTACULAR_SETTINGS = {
 VERIFICATION_CODE_TTL = timedelta(minutes=15)
 VERIFICATION_CODE_MAX_ATTEMPTS = 5
 VERIFICATION_RESEND_INTERVAL = timedelta(minutes=1)
+# Wrong one-time codes per account, whatever the code: CODE_FAILURES_MAX within CODE_FAILURE_WINDOW
+# lock every code of the account for CODE_LOCK_MINUTES (the owner is told by email).
+CODE_FAILURES_MAX = env.int("CODE_FAILURES_MAX", default=10)
+CODE_FAILURE_WINDOW = timedelta(hours=1)
+CODE_LOCK_DURATION = timedelta(minutes=env.int("CODE_LOCK_MINUTES", default=60))
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -243,7 +320,8 @@ LOGGING = {
 }
 
 # --- Orders ---
-ORDER_PAYMENT_WINDOW = timedelta(minutes=env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=30))
+# Orders of albums only; an event's orders use the event's own `payment_window_minutes` (default 15).
+ORDER_PAYMENT_WINDOW = timedelta(minutes=env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=15))
 ORDER_PAY_LATER_WINDOW = timedelta(hours=env.int("ORDER_PAY_LATER_WINDOW_HOURS", default=48))
 ORDER_MAX_INSTALLMENTS = env.int("ORDER_MAX_INSTALLMENTS", default=6)
 ORDER_REMINDER_LEAD = timedelta(hours=env.int("ORDER_REMINDER_LEAD_HOURS", default=6))

@@ -1,8 +1,13 @@
+import json
+
 from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
 
 from mookh.core.errors import DomainError
 from notifications.models import OutboxMessage
 from notifications.services import message_resend
+
+SECRET_MASK = "•••••"
 
 
 @admin.register(OutboxMessage)
@@ -13,11 +18,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ("recipient", "dedupe_key", "order_id")
     date_hierarchy = "created"
     actions = ["resend"]
-    # The outbox is written by services only; admin reads it and resends.
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    # The outbox is written by services only; admin reads it and resends. Secrets are never shown.
+    readonly_fields = [field.name if field.name != "context" else "context_masked"
+                       for field in OutboxMessage._meta.fields]
+    exclude = ("context",)
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="context")
+    def context_masked(self, obj):
+        return json.dumps(obj.context_with_secrets(SECRET_MASK), ensure_ascii=False, indent=2,
+                          cls=DjangoJSONEncoder)
 
     @admin.display(description="last error")
     def last_error_short(self, obj):

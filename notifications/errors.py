@@ -28,6 +28,12 @@ class PermanentDeliveryError(DeliveryError):
     code = "permanent"
 
 
+class RecipientRateLimited(PermanentDeliveryError):
+    """The recipient already had their hourly share of messages: this one is not sent."""
+
+    code = "rate_limited"
+
+
 class MessageNotResendable(DomainError):
     code = "message_not_resendable"
     message = "Only a DEAD or PENDING message can be resent."

@@ -10,7 +10,13 @@ class OutboxMessage(TimeStamped):
 
     PENDING → SENDING (claimed under a row lock) → SENT; a transient failure returns it to
     PENDING with `next_attempt_at`, a permanent one or the last allowed attempt makes it DEAD.
+    A message over its recipient's hourly limit is DEAD too, with last_error "rate_limited: …".
+
+    The values of `secret_keys` in `context` (one-time codes) are replaced with SECRET_REMOVED
+    as soon as the message is SENT or DEAD; admin never shows them.
     """
+
+    SECRET_REMOVED = "[removed]"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -26,6 +32,7 @@ class OutboxMessage(TimeStamped):
     recipient = models.CharField(max_length=254)
     template = models.CharField(max_length=64)
     context = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    secret_keys = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -55,3 +62,8 @@ class OutboxMessage(TimeStamped):
 
     def __str__(self):
         return f"{self.channel} {self.template} to {self.recipient} ({self.status})"
+
+    def context_with_secrets(self, replacement: str) -> dict:
+        """The context with the value of every secret key replaced."""
+        secrets = set(self.secret_keys or ())
+        return {key: replacement if key in secrets else value for key, value in (self.context or {}).items()}

@@ -8,9 +8,16 @@ A message is claimed under a row lock (PENDING → SENDING), sent outside any tr
 then marked SENT. Failures go back to PENDING with `next_attempt_at` (transient) or to DEAD
 (permanent, or the last allowed attempt). The row is the truth: Celery's countdown only
 saves waiting for the sweep, which queues whatever is due or was abandoned by a dead worker.
+
+Two protections for the people messages reach. A message's first attempt counts against its
+recipient's limit (OUTBOX_*_RECIPIENT_RATE, a shared-cache counter, so it holds across workers):
+over it, the message is DEAD with last_error "rate_limited: …" and is not sent, while the action
+that caused it stands. And the context values named in `secret_keys` (one-time codes) are
+replaced the moment a message is SENT or DEAD, so the outbox keeps nothing usable afterwards.
 """
 import logging
 import random
+from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
@@ -23,9 +30,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from mookh.core.errors import NotFound
+from mookh.core.identity import email_identity
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
+from mookh.core.throttling import limit_hit
 from notifications.delivery import message_transmit
-from notifications.errors import DeliveryError, MessageNotResendable, PermanentDeliveryError
+from notifications.errors import DeliveryError, MessageNotResendable, PermanentDeliveryError, RecipientRateLimited
 from notifications.models import OutboxMessage
 from notifications.rendering import message_template_check
 from notifications.selectors import messages_claimable_q, messages_due_ids
@@ -35,12 +44,14 @@ Status = OutboxMessage.Status
 
 
 def message_enqueue(*, channel: str, recipient: str, template: str, context: dict,
-                    dedupe_key: str | None = None, order_id=None) -> OutboxMessage | None:
+                    dedupe_key: str | None = None, order_id=None,
+                    secret_keys: Iterable[str] = ()) -> OutboxMessage | None:
     """Write a message in the current transaction; its delivery is queued once that commits.
 
     A second call with the same `dedupe_key` returns the first message and queues nothing.
     No recipient (a customer without a phone) means no message: returns None. An invalid
     recipient is recorded as DEAD, so that the action that caused it still succeeds.
+    `secret_keys` name the context values (one-time codes) removed once the message is delivered.
     """
     message_template_check(channel=channel, template=template)
     if not (recipient or "").strip():
@@ -48,9 +59,10 @@ def message_enqueue(*, channel: str, recipient: str, template: str, context: dic
         return None
     recipient, problem = _recipient_clean(channel, recipient)
     fields = {"channel": channel, "recipient": recipient, "template": template, "context": context,
-              "order_id": order_id}
+              "order_id": order_id, "secret_keys": sorted(set(secret_keys))}
     if problem:
         fields.update(status=Status.DEAD, last_error=f"invalid_recipient: {problem}")
+        fields["context"] = OutboxMessage(**fields).context_with_secrets(OutboxMessage.SECRET_REMOVED)
     if dedupe_key:
         message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
         if not created:
@@ -99,6 +111,8 @@ def message_deliver(*, message_id) -> OutboxMessage | None:
     if message is None:
         return None
     try:
+        if message.attempts == 1:  # a retry or a re-claim was counted by its first attempt
+            _recipient_limit_count(message)
         provider_id = message_transmit(message)
     except DeliveryError as exc:
         return _message_failed(message, exc)
@@ -106,6 +120,19 @@ def message_deliver(*, message_id) -> OutboxMessage | None:
         logger.exception("delivery of outbox message %s failed unexpectedly", message.pk)
         return _message_failed(message, exc)
     return _message_sent(message, provider_id)
+
+
+def _recipient_limit_count(message: OutboxMessage) -> None:
+    """Count a message to its recipient; RecipientRateLimited when the recipient has had enough."""
+    rate = settings.OUTBOX_TEMPLATE_RECIPIENT_RATES.get(message.template)
+    scope = f"outbox_{message.channel}:{message.template}" if rate else f"outbox_{message.channel}"
+    if not rate:
+        rate = {OutboxMessage.Channel.EMAIL: settings.OUTBOX_EMAIL_RECIPIENT_RATE,
+                OutboxMessage.Channel.SMS: settings.OUTBOX_SMS_RECIPIENT_RATE}[message.channel]
+    identity = email_identity(message.recipient) if message.channel == OutboxMessage.Channel.EMAIL \
+        else message.recipient
+    if limit_hit(scope, identity, rate=rate) is not None:
+        raise RecipientRateLimited(f"more than {rate} {message.channel} messages to this recipient")
 
 
 def _message_claim(message_id) -> OutboxMessage | None:
@@ -123,7 +150,8 @@ def _message_claim(message_id) -> OutboxMessage | None:
             # Only a SENDING row can get here: its workers kept dying (killed at the time limit).
             message.status, message.next_attempt_at = Status.DEAD, None
             message.last_error = f"worker_lost: no result after {message.attempts} attempts"
-            message.save(update_fields=["status", "next_attempt_at", "last_error", "updated"])
+            message.context = message.context_with_secrets(OutboxMessage.SECRET_REMOVED)
+            message.save(update_fields=["status", "next_attempt_at", "last_error", "context", "updated"])
             logger.error("outbox message %s is DEAD: %s", message.pk, message.last_error)
             return None
         message.status, message.claimed_at = Status.SENDING, now
@@ -154,11 +182,13 @@ def _message_failed(message: OutboxMessage, exc: Exception) -> OutboxMessage:
         "last_error": f"{code}: {exc}"[:2000],
         "updated": now,
     }
+    if dead and message.secret_keys:
+        changes["context"] = message.context_with_secrets(OutboxMessage.SECRET_REMOVED)
     if not _claimed(message).update(**changes):
         logger.warning("outbox message %s was re-claimed while this attempt ran", message.pk)
     for name, value in changes.items():
         setattr(message, name, value)
-    log = logger.error if dead else logger.warning
+    log = logger.error if dead and not isinstance(exc, RecipientRateLimited) else logger.warning
     log("outbox message %s attempt %d failed (%s): %s", message.pk, message.attempts, message.status, exc)
     return message
 
@@ -167,6 +197,8 @@ def _message_sent(message: OutboxMessage, provider_id: str) -> OutboxMessage:
     now = timezone.now()
     changes = {"status": Status.SENT, "sent_at": now, "next_attempt_at": None, "last_error": "",
                "provider_message_id": (provider_id or "")[:200], "updated": now}
+    if message.secret_keys:
+        changes["context"] = message.context_with_secrets(OutboxMessage.SECRET_REMOVED)
     # One autocommitted UPDATE unless a hook must commit with it: a round trip less per message.
     with transaction.atomic() if settings.OUTBOX_SENT_HOOK else nullcontext():
         if _claimed(message).update(**changes):
@@ -203,6 +235,9 @@ def message_resend(*, message_id) -> OutboxMessage:
         raise NotFound()
     if message.status not in (Status.DEAD, Status.PENDING):
         raise MessageNotResendable(message_id=str(message_id), status=message.status)
+    if message.status == Status.DEAD and message.secret_keys:
+        raise MessageNotResendable("Its one-time values were removed; the user must ask for a new one.",
+                                   message_id=str(message_id), status=message.status)
     message.status, message.attempts = Status.PENDING, 0
     message.next_attempt_at = message.claimed_at = None
     message.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_at", "updated"])

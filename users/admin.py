@@ -15,7 +15,11 @@ class UserAdmin(DjangoUserAdmin):
         ("Profile", {"fields": ("first_name", "last_name", "phone_number", "profile_photo")}),
         ("Status", {"fields": ("is_verified", "is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
+        # Clearing "codes locked until" lets the account use one-time codes again at once.
+        ("Security", {"fields": ("tokens_valid_after", "code_failures", "code_failures_since",
+                                 "codes_locked_until")}),
     )
+    readonly_fields = ("tokens_valid_after", "code_failures", "code_failures_since")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups",)
 

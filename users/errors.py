@@ -2,10 +2,8 @@ from mookh.core.errors import InvalidInput
 
 
 class CodeInvalid(InvalidInput):
-    def __init__(self, message="The code is wrong."):
-        super().__init__({"code": message}, code="code_invalid")
+    """Every refusal of a one-time code, whatever the reason (wrong, expired, used up, locked,
+    unknown account): one answer, so that it tells nothing about the account."""
 
-
-class CodeExpired(InvalidInput):
     def __init__(self):
-        super().__init__({"code": "The code has expired or was used up; ask for a new one."}, code="code_expired")
+        super().__init__({"code": "The code is wrong or has expired."}, code="code_invalid")

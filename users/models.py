@@ -44,6 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Access tokens of sessions signed in before this moment are refused (a password reset sets it).
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
+    # Wrong one-time codes (any purpose) counted since `code_failures_since`; past the limit every
+    # code of the account is refused until `codes_locked_until`.
+    code_failures = models.PositiveSmallIntegerField(default=0)
+    code_failures_since = models.DateTimeField(null=True, blank=True)
+    codes_locked_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -16,7 +16,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from mookh.core.errors import InvalidInput
 from notifications.services import message_enqueue
-from users.errors import CodeExpired, CodeInvalid
+from users.errors import CodeInvalid
 from users.models import OneTimeCode, User
 from users.selectors import user_get_by_email
 
@@ -72,44 +72,76 @@ def one_time_code_send(*, user: User, purpose: str) -> None:
         channel="email", recipient=user.email, template=CODE_TEMPLATES[purpose],
         context={"code": code, "first_name": user.first_name,
                  "ttl_minutes": int(settings.VERIFICATION_CODE_TTL.total_seconds() // 60)},
+        secret_keys=("code",),
     )
 
 
-def _one_time_code_accept(*, user: User | None, purpose: str, code: str) -> bool:
-    """Mark the user's live code used if `code` matches; otherwise count a failed attempt.
+def _codes_locked(user: User, now) -> bool:
+    return user.codes_locked_until is not None and user.codes_locked_until > now
 
-    Returns False on a mismatch so that the caller commits the attempt before refusing;
-    five failures burn the code.
+
+def _one_time_code_match(*, user: User | None, purpose: str, code: str) -> OneTimeCode | None:
+    """The user's live code, locked, when `code` matches it; None when it does not.
+
+    A mismatch is counted on the code (VERIFICATION_CODE_MAX_ATTEMPTS burn it) and on the
+    account, so the caller must commit before refusing. Every other refusal raises CodeInvalid
+    at once. Runs in the caller's transaction with the user's row locked: the account's failures
+    are counted exactly, whichever process answers.
     """
-    live = None
-    if user is not None:
-        live = (
-            OneTimeCode.objects.select_for_update()
-            .filter(user=user, purpose=purpose, used_at__isnull=True)
-            .order_by("-created")
-            .first()
-        )
-    if live is None:
+    if user is None:
         raise CodeInvalid()
     now = timezone.now()
-    if live.expires_at <= now or live.failed_attempts >= settings.VERIFICATION_CODE_MAX_ATTEMPTS:
-        raise CodeExpired()
-    if not hmac.compare_digest(live.code_hash, _code_hash(user.pk, purpose, code)):
-        live.failed_attempts += 1
-        live.save(update_fields=["failed_attempts"])
-        return False
-    live.used_at = now
-    live.save(update_fields=["used_at"])
-    return True
+    account = User.objects.select_for_update().get(pk=user.pk)
+    if _codes_locked(account, now):
+        raise CodeInvalid()
+    live = (
+        OneTimeCode.objects.select_for_update()
+        .filter(user=account, purpose=purpose, used_at__isnull=True)
+        .order_by("-created")
+        .first()
+    )
+    if live is None or live.expires_at <= now or live.failed_attempts >= settings.VERIFICATION_CODE_MAX_ATTEMPTS:
+        raise CodeInvalid()
+    if hmac.compare_digest(live.code_hash, _code_hash(account.pk, purpose, code)):
+        return live
+    live.failed_attempts += 1
+    live.save(update_fields=["failed_attempts"])
+    _code_failure_count(account, now)
+    return None
+
+
+def _code_failure_count(account: User, now) -> None:
+    """One more wrong code for the account (row locked by the caller); the last one allowed in
+    CODE_FAILURE_WINDOW locks every code of the account for CODE_LOCK_DURATION and tells the owner."""
+    if account.code_failures_since is None or account.code_failures_since <= now - settings.CODE_FAILURE_WINDOW:
+        account.code_failures, account.code_failures_since = 0, now
+    account.code_failures += 1
+    if account.code_failures >= settings.CODE_FAILURES_MAX:
+        account.codes_locked_until = now + settings.CODE_LOCK_DURATION
+        account.code_failures, account.code_failures_since = 0, None
+        message_enqueue(
+            channel="email", recipient=account.email, template="code_attempts_locked",
+            context={"first_name": account.first_name,
+                     "lock_minutes": int(settings.CODE_LOCK_DURATION.total_seconds() // 60)},
+        )
+        logger.warning("one-time codes of user %s locked after too many wrong codes", account.pk)
+    account.save(update_fields=["code_failures", "code_failures_since", "codes_locked_until"])
+
+
+def _one_time_code_use(code: OneTimeCode) -> None:
+    code.used_at = timezone.now()
+    code.save(update_fields=["used_at"])
+    User.objects.filter(pk=code.user_id).update(code_failures=0, code_failures_since=None)
 
 
 def user_verify(*, email: str, code: str) -> User:
     user = user_get_by_email(email)
     with transaction.atomic():
-        accepted = _one_time_code_accept(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
-        if accepted:
+        live = _one_time_code_match(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
+        if live is not None:
+            _one_time_code_use(live)
             User.objects.filter(pk=user.pk).update(is_verified=True)
-    if not accepted:
+    if live is None:
         raise CodeInvalid()
     logger.info("verified user %s", user.pk)
     user.refresh_from_db()
@@ -136,7 +168,7 @@ def verification_resend(*, email: str) -> None:
     if not _resend_allowed("verify", email):
         raise ResendTooSoon()
     user = user_get_by_email(email)
-    if user is None or user.is_verified:
+    if user is None or user.is_verified or _codes_locked(user, timezone.now()):
         return  # answered the same way: no account enumeration
     one_time_code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
 
@@ -146,31 +178,35 @@ def password_reset_request(*, email: str) -> None:
     if not _resend_allowed("reset", email):
         raise ResendTooSoon()
     user = user_get_by_email(email)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or _codes_locked(user, timezone.now()):
         return
     one_time_code_send(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD)
 
 
 def password_reset_confirm(*, email: str, code: str, password: str) -> User:
+    """The code first: only the holder of a valid code learns what is wrong with the password
+    (a weak password keeps the code live for another try)."""
     user = user_get_by_email(email)
-    if user is not None:
-        _password_check(password, user)
     with transaction.atomic():
-        accepted = _one_time_code_accept(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD, code=code)
-        if accepted:
+        live = _one_time_code_match(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD, code=code)
+        if live is not None:
+            _password_check(password, user)
+            _one_time_code_use(live)
             user.set_password(password)
             # Whoever could read the mailbox could reset; the address is now proven.
             user.is_verified = True
-            user.save(update_fields=["password", "is_verified"])
+            user.tokens_valid_after = timezone.now()
+            user.save(update_fields=["password", "is_verified", "tokens_valid_after"])
             _refresh_tokens_revoke(user)
-    if not accepted:
+    if live is None:
         raise CodeInvalid()
     logger.info("password reset for user %s", user.pk)
     return user
 
 
 def _refresh_tokens_revoke(user: User) -> None:
-    """A new password signs out every session: the refresh tokens issued so far stop working."""
+    """A new password signs out every session: the refresh tokens issued so far stop working
+    (and the access tokens, through `tokens_valid_after`: see users.authentication)."""
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in outstanding],
                                          ignore_conflicts=True)

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.throttling import ScopedRateThrottle
 
 from tests.factories import UserFactory
 from tests.factories.users import PASSWORD
@@ -46,21 +45,3 @@ def test_refresh_rotates_and_blacklists_old_token(api):
     assert rotated.json()["refresh"] != refresh
     replay = api.post("/users/token/refresh/", {"refresh": refresh})
     assert replay.status_code == 401
-
-
-def test_token_endpoint_throttled(api, monkeypatch):
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "auth_token", "3/min")
-    statuses = [api.post("/users/token/", {"email": "a@example.com", "password": "x"}).status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
-
-
-@pytest.mark.parametrize("path, body", [
-    ("/users/verification/", {"email": "a@example.com", "code": "12345"}),
-    ("/users/password/reset/confirm/", {"email": "a@example.com", "code": "12345",
-                                        "password": "Strong-pass-2026", "confirm_password": "Strong-pass-2026"}),
-])
-def test_code_endpoints_throttled(api, monkeypatch, path, body):
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "verification", "2/min")
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "password_reset", "2/min")
-    statuses = [api.post(path, body).status_code for _ in range(3)]
-    assert statuses == [400, 400, 429]

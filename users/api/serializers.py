@@ -5,6 +5,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from mookh.core.serializers import PhoneNumberField, validate_upload
+from users.authentication import AUTH_TIME_CLAIM
 from users.models import User
 from users.selectors import user_roles
 
@@ -84,6 +85,12 @@ class TokenSerializer(TokenObtainPairSerializer):
     default_error_messages = {
         "no_active_account": "No active account found with the given email and password.",
     }
+
+    @classmethod
+    def get_token(cls, user):
+        token = super().get_token(user)
+        token[AUTH_TIME_CLAIM] = round(token.current_time.timestamp(), 6)
+        return token
 
     def validate(self, attrs):
         attrs[self.username_field] = (attrs.get(self.username_field) or "").strip().lower()

@@ -6,10 +6,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from mookh.core.identity import email_identity
+from mookh.core.throttling import per_address, per_value
 from users import services
 from users.api import serializers as s
 from users.models import Role
 from users.selectors import user_is_super_admin, users_visible_to
+
+
+def _limits(scope: str) -> list:
+    """A limit per account named by the body's `email` first, and a generous one per address
+    (thousands of honest buyers can share one carrier address)."""
+    return [per_value(scope, "email", normalize=email_identity), per_address(f"{scope}_address")]
+
+
+LOGIN_LIMITS = _limits("login")
+REGISTRATION_LIMITS = _limits("registration")
+VERIFICATION_LIMITS = _limits("verification")
+VERIFICATION_RESEND_LIMITS = _limits("verification_resend")
+PASSWORD_RESET_LIMITS = _limits("password_reset")
+PASSWORD_RESET_CONFIRM_LIMITS = _limits("password_reset_confirm")
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
@@ -23,6 +39,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         if self.action in ("create", "user_roles"):
             return [AllowAny()]
         return [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [throttle() for throttle in REGISTRATION_LIMITS]
+        return super().get_throttles()
 
     def get_queryset(self):
         return users_visible_to(self.request.user)
@@ -52,7 +73,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
 
 class VerificationView(APIView):
     permission_classes = [AllowAny]
-    throttle_scope = "verification"
+    throttle_classes = VERIFICATION_LIMITS
 
     @extend_schema(request=s.VerificationSerializer, responses={200: s.MessageSerializer})
     def post(self, request):
@@ -64,7 +85,7 @@ class VerificationView(APIView):
 
 class VerificationResendView(APIView):
     permission_classes = [AllowAny]
-    throttle_scope = "verification_resend"
+    throttle_classes = VERIFICATION_RESEND_LIMITS
 
     @extend_schema(request=s.EmailSerializer, responses={200: s.MessageSerializer})
     def post(self, request):
@@ -76,7 +97,7 @@ class VerificationResendView(APIView):
 
 class PasswordResetView(APIView):
     permission_classes = [AllowAny]
-    throttle_scope = "password_reset"
+    throttle_classes = PASSWORD_RESET_LIMITS
 
     @extend_schema(request=s.EmailSerializer, responses={200: s.MessageSerializer})
     def post(self, request):
@@ -88,7 +109,7 @@ class PasswordResetView(APIView):
 
 class PasswordResetConfirmView(APIView):
     permission_classes = [AllowAny]
-    throttle_scope = "password_reset"
+    throttle_classes = PASSWORD_RESET_CONFIRM_LIMITS
 
     @extend_schema(request=s.PasswordResetConfirmSerializer, responses={200: s.MessageSerializer})
     def post(self, request):
@@ -100,8 +121,9 @@ class PasswordResetConfirmView(APIView):
 
 class TokenView(TokenObtainPairView):
     serializer_class = s.TokenSerializer
-    throttle_scope = "auth_token"
+    throttle_classes = LOGIN_LIMITS
 
 
 class TokenRotateView(TokenRefreshView):
-    throttle_scope = "auth_token"
+    # Refresh tokens cannot be guessed: only the per-address limit applies.
+    throttle_classes = [per_address("token_refresh_address")]

@@ -1,0 +1,148 @@
+"""Request limits that changing address or headers does not get around.
+
+Each limit is a fixed-window counter in the shared cache (Redis in production, so it holds
+across gunicorn workers and hosts), moved with an atomic `add` + `incr`. A limit is keyed either
+by the client's address or by what the request names (an email, a phone, an order number), so
+that an attacker who rotates addresses still runs into the limit of the account they target,
+while per-address limits stay generous for the thousands of buyers behind one carrier NAT.
+
+The client's address is REMOTE_ADDR unless NUM_PROXIES (settings) says that many proxies of our
+own stand in front: only then is the matching entry of X-Forwarded-For believed.
+"""
+import hashlib
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+Identify = Callable[[object, object], list[str]]
+
+
+def client_address(request) -> str:
+    """The caller's address; X-Forwarded-For counts only behind NUM_PROXIES trusted proxies."""
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote_addr
+    addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+    if not addresses:
+        return remote_addr
+    return addresses[-min(proxies, len(addresses))]
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """"20/min" → (20, 60); "5/15m" → (5, 900). Units: s, m(in), h(our), d(ay)."""
+    count, period = rate.split("/")
+    digits = "".join(ch for ch in period if ch.isdigit()) or "1"
+    unit = period[len(digits):] if period[:len(digits)] == digits else period
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit[0]]
+    return int(count), int(digits) * seconds
+
+
+def _key(scope: str, identifier: str, window_index: int) -> str:
+    return f"limit:{scope}:{hashlib.sha256(identifier.encode()).hexdigest()[:32]}:{window_index}"
+
+
+def _window(scope: str, rate: str | None) -> tuple[int, int, float, int] | None:
+    """(allowed, window seconds, now, index of the current window), or None when unlimited."""
+    rate = rate or api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    if not rate:
+        return None
+    allowed, window = rate_parse(rate)
+    now = time.time()
+    return allowed, window, now, int(now // window)
+
+
+def limit_hit(scope: str, identifier: str, *, rate: str | None = None) -> float | None:
+    """Count one use of `scope` by `identifier`; seconds to wait when over the limit, else None.
+
+    Services use it too (e.g. to count failures rather than requests).
+    """
+    current = _window(scope, rate)
+    if current is None or not identifier:
+        return None
+    allowed, window, now, index = current
+    key = _key(scope, identifier, index)
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first use of a new window
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    return None if count <= allowed else max((index + 1) * window - now, 1.0)
+
+
+def limit_reached(scope: str, identifier: str, *, rate: str | None = None) -> float | None:
+    """Seconds to wait when `identifier` is over the limit of `scope` now (truthy), else None;
+    counts nothing."""
+    current = _window(scope, rate)
+    if current is None or not identifier:
+        return None
+    allowed, window, now, index = current
+    if (cache.get(_key(scope, identifier, index)) or 0) < allowed:
+        return None
+    return max((index + 1) * window - now, 1.0)
+
+
+class LimitThrottle(BaseThrottle):
+    """One limit: `scope` names its rate in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], and
+    `identify(request, view)` says whom it counts (no identifier: the limit does not apply)."""
+
+    scope: str = ""
+    identify: Identify
+
+    def __init__(self):
+        self._wait: float | None = None
+
+    def allow_request(self, request, view) -> bool:
+        for identifier in type(self).identify(request, view):
+            wait = limit_hit(self.scope, f"{self.scope}:{identifier}")
+            if wait is not None:
+                self._wait = wait
+                return False
+        return True
+
+    def wait(self) -> float | None:
+        return math.ceil(self._wait) if self._wait else None
+
+
+def per_address(scope: str) -> type[LimitThrottle]:
+    """A generous limit per client address (many honest buyers share one carrier address)."""
+    return type(f"PerAddress_{scope}", (LimitThrottle,),
+                {"scope": scope, "identify": staticmethod(lambda request, view: [client_address(request)])})
+
+
+def _value_at(data, path: str):
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def per_value(scope: str, *paths: str, normalize: Callable[[str], str] = lambda value: value.strip().lower(),
+              exempt: Callable[[object], bool] | None = None) -> type[LimitThrottle]:
+    """A limit per value the request names (body fields, dotted for nested ones, e.g.
+    "customer.email"), each counted separately; bodies without the field are not counted here,
+    nor requests for which `exempt(request)` is true."""
+
+    def identify(request, view) -> list[str]:
+        try:
+            data = request.data
+        except Exception:  # an unparsable body: the view answers 400 for it
+            return []
+        if exempt is not None and exempt(request):
+            return []
+        found = []
+        for path in paths:
+            value = _value_at(data, path) if hasattr(data, "get") else None
+            if isinstance(value, str) and value.strip():
+                found.append(f"{path}={normalize(value)}")
+        return found
+
+    return type(f"PerValue_{scope}", (LimitThrottle,), {"scope": scope, "identify": staticmethod(identify)})

@@ -1,0 +1,78 @@
+"""The login limit lives in the shared cache (Redis): another process sees an account as limited.
+
+The cache is a Redis database of its own with a key prefix unique to this run; the keys are
+deleted afterwards (never `cache.clear()`, which would flush the whole database).
+"""
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.db import connection
+from django.test import override_settings
+
+from tests.factories import UserFactory
+from tests.factories.users import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REDIS_URL = "redis://127.0.0.1:6379/2"
+RATE = "3/3650d"
+ROOT = Path(__file__).resolve().parents[2]
+
+# Another Django process on the same database and cache: it signs in through the test client.
+SIGN_IN = """
+import json, os, sys
+import django
+from django.conf import settings
+settings.CACHES = json.loads(os.environ["SHARED_CACHES"])
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+response = Client().post("/users/token/", {"email": sys.argv[1], "password": sys.argv[2]},
+                         content_type="application/json")
+print(response.status_code)
+"""
+
+
+def _sign_in_elsewhere(caches: dict, email: str, password: str) -> int:
+    database = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    env = {**os.environ, "SHARED_CACHES": json.dumps(caches), "THROTTLE_LOGIN": RATE,
+           "DATABASE_URL": urlunsplit(database), "DJANGO_SETTINGS_MODULE": "mookh.settings"}
+    done = subprocess.run([sys.executable, "-c", SIGN_IN, email, password], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def shared_cache():
+    prefix = f"test-throttles-{uuid.uuid4().hex}"
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": prefix}}
+    try:
+        with override_settings(CACHES=caches):  # resets django.core.cache.caches on enter and exit
+            yield caches
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+        client.close()
+
+
+def test_login_limit_holds_in_another_process_when_cache_is_redis(api, settings, shared_cache):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": RATE}}
+    UserFactory(email="victim@example.com")
+    UserFactory(email="neighbour@example.com")
+    statuses = [api.post("/users/token/", {"email": "victim@example.com", "password": "guess"}).status_code
+                for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert _sign_in_elsewhere(shared_cache, "victim@example.com", PASSWORD) == 429
+    assert _sign_in_elsewhere(shared_cache, "neighbour@example.com", PASSWORD) == 200
