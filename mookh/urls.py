@@ -11,6 +11,7 @@ urlpatterns = [
     optional_slash_path("health/", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("users/", include("stores.api.invitation_urls")),  # users/invitations/: agent invitations
     path("users/", include("users.api.urls")),
     path("stores/", include("stores.api.urls")),
     path("stores/", include("promos.api.urls")),

@@ -3,12 +3,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 
+from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.currency import InvalidAmount, InvalidCurrency, amount_parse, currency_normalize
 from mookh.core.errors import DomainError
 from orders.tickets.selectors import issued_ticket_counts_by_status
 from stores import services
 from stores.models import (
-    Album, Category, Event, EventCategory, MediaFile, MediaType, Schedule, Store, StoreAgent, StoreType, Ticket,
+    Album, Category, Event, EventCategory, MediaFile, MediaType, Schedule, Store, StoreAgent, StoreAgentInvitation,
+    StoreType, Ticket,
 )
 
 
@@ -158,6 +160,16 @@ class StoreAgentAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "store__store_name")
     list_select_related = ("user", "store")
     autocomplete_fields = ("user", "store")
+
+
+@admin.register(StoreAgentInvitation)
+class StoreAgentInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: invitations are made by store owners and answered by the invited person, in the API."""
+
+    list_display = ("email", "store", "status", "invited_by", "created", "expires_at", "responded_at")
+    list_filter = ("status",)
+    search_fields = ("email",)
+    list_select_related = ("store", "invited_by")
 
 
 @admin.register(EventCategory)

@@ -49,7 +49,7 @@ def _store(owner, agent) -> Store:
             store_contacts={"emails": ["owner@mookh.local"], "phone_numbers": ["+254720000001"]},
         )
     if not StoreAgent.objects.filter(store=store, user=agent).exists():
-        services.store_agent_add(store=store, actor=owner, email=agent.email)
+        services.store_agent_add(store=store, user=agent)
     return store
 
 

@@ -11,13 +11,11 @@ class CatalogObjectInUse(DomainError):
     message = "This object is still in use and cannot be deleted."
 
 
-class DownloadLinkInvalid(DomainError):
-    status = 404
-    code = "download_link_invalid"
-    message = "This download link is not valid."
+class InvitationNotPending(DomainError):
+    code = "invitation_not_pending"
+    message = "This invitation was already answered or withdrawn."
 
 
-class DownloadLinkExpired(DomainError):
-    status = 410
-    code = "download_link_expired"
-    message = "This download link has expired."
+class InvitationExpired(DomainError):
+    code = "invitation_expired"
+    message = "This invitation has expired; ask the store's owner for a new one."

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from mookh.core.models import TimeStamped
+from mookh.core.uploads import GeneratedUploadName
 from stores.storage import private_storage_callable
 
 
@@ -56,6 +58,39 @@ class StoreAgent(TimeStamped):
         return f"{self.user} at {self.store}"
 
 
+class StoreAgentInvitation(TimeStamped):
+    """An owner's invitation to become an agent of a store; the invited person accepts or declines it.
+
+    Addressed by email (stored lower-case), so that an address without an account can be invited
+    and accept after registering. At most one PENDING invitation per store and address."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        ACCEPTED = "ACCEPTED"
+        DECLINED = "DECLINED"
+        REVOKED = "REVOKED"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="agent_invitations")
+    email = models.EmailField(max_length=254)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["email", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "email"], condition=Q(status="PENDING"),
+                                    name="store_agent_invitation_one_pending"),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="store_agent_invitation_email_lower"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.store} ({self.status})"
+
+
 class EventCategory(TimeStamped):
     category_name = models.CharField(max_length=100)
     event_label = models.CharField(max_length=100, blank=True)
@@ -76,7 +111,7 @@ class Event(TimeStamped):
     event_name = models.CharField(max_length=200)
     event_venue = models.CharField(max_length=255, null=True, blank=True)
     event_description = models.TextField()
-    event_poster = models.ImageField(upload_to="event_posters/", null=True, blank=True)
+    event_poster = models.ImageField(upload_to=GeneratedUploadName("event_posters/"), null=True, blank=True)
     start_date = models.DateTimeField()
     end_date = models.DateTimeField(null=True, blank=True)
     is_free = models.BooleanField(default=False)
@@ -84,6 +119,8 @@ class Event(TimeStamped):
     is_published = models.BooleanField(default=False)
     has_complimentary = models.BooleanField(default=False)
     event_metadata = models.JSONField(default=dict, blank=True)
+    # How long an unpaid MOBILE or CARD order holds its seats (an M-Pesa prompt lasts about a minute).
+    payment_window_minutes = models.PositiveSmallIntegerField(default=15)
 
     class Meta:
         ordering = ["start_date"]
@@ -92,6 +129,8 @@ class Event(TimeStamped):
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                                    name="event_ends_after_start"),
             models.CheckConstraint(condition=~Q(parent_event=F("id")), name="event_not_own_parent"),
+            models.CheckConstraint(condition=Q(payment_window_minutes__gte=1) & Q(payment_window_minutes__lte=1440),
+                                   name="event_payment_window_bounded"),
         ]
 
     def __str__(self):
@@ -141,6 +180,10 @@ class Ticket(TimeStamped):
     sales_end = models.DateTimeField(null=True, blank=True)
     max_per_order = models.PositiveIntegerField(null=True, blank=True)
     max_per_buyer = models.PositiveIntegerField(null=True, blank=True)
+    # Pay-later and installment orders hold seats for 48 h: only where the owner allows it, and
+    # each buyer holds at most `pay_later_max_per_buyer` units that way.
+    allow_pay_later = models.BooleanField(default=False)
+    pay_later_max_per_buyer = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["created"]
@@ -192,7 +235,7 @@ class Album(TimeStamped):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     authors = models.JSONField(default=list, blank=True)
-    thumbnail = models.ImageField(upload_to="album_thumbnails/", null=True, blank=True)
+    thumbnail = models.ImageField(upload_to=GeneratedUploadName("album_thumbnails/"), null=True, blank=True)
     prices = models.JSONField(default=dict, blank=True)
     is_published = models.BooleanField(default=False)
 
@@ -206,7 +249,8 @@ class Album(TimeStamped):
 class MediaFile(TimeStamped):
     album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="media_files")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="media_files/", storage=private_storage_callable)
+    # Stored under a generated name; the name the file was uploaded with lives on only in `title`.
+    file = models.FileField(upload_to=GeneratedUploadName("media_files/"), storage=private_storage_callable)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mookh.core.currency import CENT
-from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, Ticket
+from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, StoreAgentInvitation, Ticket
 from users.selectors import user_is_super_admin
 
 
@@ -83,6 +83,16 @@ def store_agents_of(store) -> QuerySet[StoreAgent]:
 def store_agent_find(*, store, key) -> StoreAgent | None:
     """An agent of `store` by the agent row's id or by the user's id."""
     return store_agents_of(store).filter(Q(pk=key) | Q(user_id=key)).first()
+
+
+def agent_invitations_pending_for(user) -> QuerySet[StoreAgentInvitation]:
+    """Invitations addressed to a signed-in, verified user's email that they can still accept."""
+    if not user or not user.is_authenticated or not user.is_verified:
+        return StoreAgentInvitation.objects.none()
+    return (StoreAgentInvitation.objects
+            .filter(email=user.email.lower(), status=StoreAgentInvitation.Status.PENDING,
+                    expires_at__gt=timezone.now())
+            .select_related("store", "invited_by"))
 
 
 # --- events ---
@@ -203,31 +213,29 @@ def media_files_of(album) -> QuerySet[MediaFile]:
     return MediaFile.objects.filter(album=album)
 
 
-def media_file_get(media_file_id) -> MediaFile | None:
-    return MediaFile.objects.filter(pk=media_file_id).first()
-
-
 # --- statistics ---
 
-def event_statistics(event_ids, *, published_only: bool = False) -> dict:
+def event_statistics(event_ids, *, public: bool = False) -> dict:
     """Ticket counts per event, in one query whatever the number of events.
 
     Returns {event_id: {tickets_count_by_category, total_event_tickets}}; the sales figures
-    come from orders (orders.selectors.event_sales_statistics). `published_only` leaves
-    unpublished ticket types out (what the storefront may see).
+    come from orders (orders.selectors.event_sales_statistics). For the store's staff each entry
+    of `tickets_count_by_category` is `id, ticket_name, quantity, sold, reserved, available`.
+    `public` is what anyone else may see: published ticket types only, each with `id,
+    ticket_name, available` (how much sold or is held in unpaid orders is the store's business).
     """
     event_ids = list(dict.fromkeys(event_ids))
     stats = {event_id: {"tickets_count_by_category": [], "total_event_tickets": None} for event_id in event_ids}
     tickets = Ticket.objects.filter(event_id__in=event_ids).order_by("created", "pk")
-    if published_only:
+    if public:
         tickets = tickets.filter(is_published=True)
     for row in tickets.values("id", "event_id", "ticket_name", "quantity", "sold", "reserved"):
         entry = stats[row["event_id"]]
-        entry["tickets_count_by_category"].append({
-            "id": row["id"], "ticket_name": row["ticket_name"], "quantity": row["quantity"],
-            "sold": row["sold"], "reserved": row["reserved"],
-            "available": max(row["quantity"] - row["sold"] - row["reserved"], 0),
-        })
+        counts = {"id": row["id"], "ticket_name": row["ticket_name"],
+                  "available": max(row["quantity"] - row["sold"] - row["reserved"], 0)}
+        if not public:
+            counts.update(quantity=row["quantity"], sold=row["sold"], reserved=row["reserved"])
+        entry["tickets_count_by_category"].append(counts)
         entry["total_event_tickets"] = (entry["total_event_tickets"] or 0) + row["quantity"]
     return stats
 

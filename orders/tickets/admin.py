@@ -1,6 +1,7 @@
 """Issued tickets and gate scans in the Django admin; registered from orders/admin.py."""
 from django.contrib import admin, messages
 
+from mookh.core.admin import ReadOnlyAdminMixin
 from orders.tickets import services
 from orders.tickets.models import CheckInScan, EventCheckIns, IssuedTicket
 from orders.tickets.selectors import events_with_check_in_counts
@@ -51,7 +52,7 @@ class CheckInScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventCheckIns)
-class EventCheckInsAdmin(admin.ModelAdmin):
+class EventCheckInsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Per event: tickets issued, checked in and void, live from the issued tickets."""
 
     list_display = ("event_name", "store", "start_date", "issued", "checked_in", "void")
@@ -61,15 +62,6 @@ class EventCheckInsAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return events_with_check_in_counts(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="issued", ordering="tickets_issued")
     def issued(self, event):

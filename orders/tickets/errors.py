@@ -24,3 +24,17 @@ class IssuedTicketVoid(DomainError):
 class TicketAlreadyCheckedIn(DomainError):
     code = "already_checked_in"
     message = "This ticket was already checked in."
+
+
+class DownloadLinkInvalid(DomainError):
+    """Forged or altered, for a file the line does not entitle, or its order is no longer paid."""
+
+    status = 404
+    code = "download_link_invalid"
+    message = "This download link is not valid."
+
+
+class DownloadLinkExpired(DomainError):
+    status = 410
+    code = "download_link_expired"
+    message = "This download link has expired."

@@ -1,11 +1,10 @@
 """Where a buyer finds their tickets and downloads: what order lines, pages and messages link to."""
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from orders.models import OrderLine, OrderStatus
+from orders.tickets.downloads import album_file_link
 from orders.tickets.models import IssuedTicket, IssuedTicketStatus
-from stores.services import media_file_download_url
 
 FULFILLED = (OrderStatus.PAID, OrderStatus.REFUNDED)
 
@@ -48,18 +47,19 @@ def line_ticket_fields(line, request=None) -> dict:
     return {"ticket_url": url, "ticket_files": [issued_ticket_file(ticket, request) for ticket in issued]}
 
 
+def line_media_file(line, media_file, request=None) -> dict:
+    """One entry of an album line's `media_files`: the file and the line's signed link to it."""
+    link = album_file_link(line=line, media_file=media_file)
+    return {"id": str(media_file.pk), "title": media_file.title, "content_type": media_file.content_type,
+            "size": media_file.size, "expires_at": link.expires_at.isoformat(),
+            "url": absolute_url(link.path, request)}
+
+
 def line_media_files(line, request=None) -> list[dict]:
-    """An album line's files with signed, expiring download links, only while its order is PAID."""
+    """An album line's files with download links bound to the line, only while its order is PAID."""
     if line.order.status != OrderStatus.PAID:
         return []
-    lifetime = settings.ALBUM_DOWNLOAD_LINK_TTL
-    expires_at = (timezone.now() + lifetime).isoformat()
-    return [
-        {"id": str(media_file.pk), "title": media_file.title, "content_type": media_file.content_type,
-         "size": media_file.size, "expires_at": expires_at,
-         "url": absolute_url(media_file_download_url(media_file=media_file, expires_in=lifetime), request)}
-        for media_file in line.album.media_files.all()
-    ]
+    return [line_media_file(line, media_file, request) for media_file in line.album.media_files.all()]
 
 
 def order_delivery_links(*, order) -> dict:
@@ -72,8 +72,7 @@ def order_delivery_links(*, order) -> dict:
     if order.status == OrderStatus.PAID:
         lines = (OrderLine.objects.filter(order_id=order.pk, album__isnull=False).select_related("album")
                  .prefetch_related("album__media_files").order_by("position"))
-        lifetime = settings.ALBUM_DOWNLOAD_LINK_TTL
         downloads = [{"title": f"{line.album.name}: {media_file.title}",
-                      "url": absolute_url(media_file_download_url(media_file=media_file, expires_in=lifetime))}
+                      "url": absolute_url(album_file_link(line=line, media_file=media_file).path)}
                      for line in lines for media_file in line.album.media_files.all()]
     return {"tickets": tickets, "downloads": downloads}

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from orders.tickets.models import IssuedTicket, IssuedTicketStatus
-from stores.models import Event
+from stores.models import Event, MediaFile
 from stores.selectors import events_staffed_by
 
 S = IssuedTicketStatus
@@ -53,6 +53,15 @@ def order_ticket_get(*, order_id, ticket_id) -> IssuedTicket | None:
         return None
     return IssuedTicket.objects.select_related("ticket", "event", "order").filter(
         pk=ticket_id, order_id=order_id).first()
+
+
+def album_file_entitled(*, line_id, media_file_id) -> MediaFile | None:
+    """The media file, while it is in the album of this order line and the line's order is PAID."""
+    line_id, media_file_id = _uuid(line_id), _uuid(media_file_id)
+    if line_id is None or media_file_id is None:
+        return None
+    return MediaFile.objects.filter(pk=media_file_id, album__order_lines__pk=line_id,
+                                    album__order_lines__order__status=OrderStatus.PAID).first()
 
 
 def event_for_gate(user, event_id) -> Event | None:

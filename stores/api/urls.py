@@ -1,4 +1,4 @@
-from mookh.core.api import UUID_PATTERN, Router, optional_slash_path
+from mookh.core.api import UUID_PATTERN, Router
 from stores.api import views
 
 router = Router()
@@ -17,8 +17,4 @@ router.register(f"album/(?P<album_pk>{UUID_PATTERN})/media_files", views.MediaFi
                 basename="album-media-file")
 router.register("album", views.AlbumViewSet, basename="album")
 
-urlpatterns = [
-    optional_slash_path("media/download/(?P<token>[^/]+)/", views.MediaFileDownloadView.as_view(),
-                        name="media-file-download"),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -1,10 +1,12 @@
 """Every catalog write. Import from here: `from stores.services import event_create`."""
 from stores.services.content import (  # noqa: F401
-    album_create, album_delete, album_update, media_file_add, media_file_delete, media_file_download_url,
-    media_file_for_download,
+    album_create, album_delete, album_update, media_file_add, media_file_delete,
 )
 from stores.services.events import (  # noqa: F401
     event_create, event_delete, event_update, schedule_create, schedule_delete, schedule_update,
+)
+from stores.services.invitations import (  # noqa: F401
+    store_agent_invitation_accept, store_agent_invitation_decline, store_agent_invite,
 )
 from stores.services.stores import (  # noqa: F401
     event_category_create, event_category_delete, event_category_update, store_agent_add, store_agent_remove,

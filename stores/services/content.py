@@ -1,24 +1,17 @@
-"""Albums, their media files, and the signed expiring links through which buyers download them."""
+"""Albums and their privately stored media files."""
 import logging
-import os
-from datetime import timedelta
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 
 from mookh.core.errors import InvalidInput
-from stores.errors import DownloadLinkExpired, DownloadLinkInvalid
+from mookh.core.uploads import upload_title
 from stores.models import Album, MediaFile, Store
-from stores.selectors import media_file_get
 from stores.services.guards import attributes_set, object_delete, store_field_check, store_manage_require
 from stores.services.prices import prices_resolve
 from stores.storage import private_storage
 
 logger = logging.getLogger(__name__)
-
-DOWNLOAD_SALT = "stores.media_file.download"
 
 
 @transaction.atomic
@@ -51,19 +44,36 @@ def album_delete(*, album: Album, actor) -> None:
         transaction.on_commit(lambda: _private_files_delete(names))
 
 
-@transaction.atomic
 def media_file_add(*, album: Album, actor, file, title: str = "", position: int | None = None) -> MediaFile:
-    """Store an uploaded file privately; its size and type were checked by the API."""
+    """Store an uploaded file privately; its size and type were checked by the API.
+
+    The file is stored under a generated name (the one it was uploaded with becomes the default
+    title, cut to the column). It is written before its row: when the row cannot be written, the
+    file is deleted again, so that no file is left on disk without a row. Call it outside a
+    transaction (as the API does), so that the row is committed when this returns.
+    """
     store_manage_require(actor=actor, store=album.store)
-    if position is None:
-        last = MediaFile.objects.filter(album=album).aggregate(last=Max("position"))["last"]
-        position = 0 if last is None else last + 1
-    media_file = MediaFile.objects.create(
-        album=album, file=file, title=title or os.path.splitext(os.path.basename(file.name))[0],
-        content_type=getattr(file, "content_type", "") or "", size=file.size, position=position,
-    )
+    content_type = getattr(file, "content_type", "") or ""
+    if len(content_type) > MediaFile._meta.get_field("content_type").max_length:
+        raise InvalidInput({"file": f"Unsupported file type {content_type[:40]}…"}, code="unsupported_type")
+    title_length = MediaFile._meta.get_field("title").max_length
+    title = (title or upload_title(file.name, max_length=title_length) or "Untitled")[:title_length]
+    media_file = MediaFile(album=album, title=title, content_type=content_type, size=file.size)
+    media_file.file.save(file.name, file, save=False)
+    try:
+        with transaction.atomic():
+            media_file.position = _next_position(album) if position is None else position
+            media_file.save(force_insert=True)
+    except BaseException:
+        _private_files_delete([media_file.file.name])
+        raise
     logger.info("media file %s added to album %s", media_file.pk, album.pk)
     return media_file
+
+
+def _next_position(album: Album) -> int:
+    last = MediaFile.objects.filter(album=album).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
 
 
 @transaction.atomic
@@ -78,30 +88,3 @@ def _private_files_delete(names) -> None:
     for name in names:
         if name:
             private_storage.delete(name)
-
-
-def media_file_download_url(*, media_file: MediaFile, expires_in: int | timedelta, request=None) -> str:
-    """A link that streams the file to whoever holds it, until `expires_in` has passed."""
-    seconds = int(expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in)
-    if seconds <= 0:
-        raise ValueError("expires_in must be positive")
-    token = signing.TimestampSigner(salt=DOWNLOAD_SALT).sign_object({"media_file": str(media_file.pk),
-                                                                     "ttl": seconds})
-    path = reverse("media-file-download", kwargs={"token": token}).rstrip("/") + "/"
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-def media_file_for_download(*, token: str) -> MediaFile:
-    """The file a download token grants: 404 when forged or for a deleted file, 410 once expired."""
-    signer = signing.TimestampSigner(salt=DOWNLOAD_SALT)
-    try:
-        payload = signer.unsign_object(token)
-        signer.unsign_object(token, max_age=payload["ttl"])
-    except signing.SignatureExpired as exc:
-        raise DownloadLinkExpired() from exc
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise DownloadLinkInvalid() from exc
-    media_file = media_file_get(payload["media_file"])
-    if media_file is None:
-        raise DownloadLinkInvalid()
-    return media_file

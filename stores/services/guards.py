@@ -5,8 +5,7 @@ from django.db.models import ProtectedError
 from mookh.core.errors import InvalidInput, PermissionDenied
 from stores.errors import CatalogObjectInUse
 from stores.selectors import user_owns_store
-from users.models import Role
-from users.selectors import user_is_super_admin, user_roles
+from users.selectors import user_is_super_admin
 
 
 def store_manage_require(*, actor, store) -> None:
@@ -24,11 +23,6 @@ def store_field_check(*, actor, store, field: str) -> None:
 def super_admin_require(*, actor) -> None:
     if not user_is_super_admin(actor):
         raise PermissionDenied("Only a super admin can change this.")
-
-
-def store_owner_require(*, actor) -> None:
-    if not (user_is_super_admin(actor) or Role.STORE_OWNER in user_roles(actor)):
-        raise PermissionDenied("Only store owners can do this.")
 
 
 def object_delete(obj) -> None:

@@ -5,15 +5,13 @@ from django.db import transaction
 from django.db.models import DecimalField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from mookh.core.currency import DEFAULT_CURRENCY_BY_COUNTRY
 from mookh.core.errors import InvalidInput
-from stores.models import Album, EventCategory, Store, StoreAgent, StoreType, Ticket
-from stores.services.guards import (
-    attributes_set, object_delete, store_manage_require, store_owner_require, super_admin_require,
-)
+from stores.models import Album, EventCategory, Store, StoreAgent, StoreAgentInvitation, StoreType, Ticket
+from stores.services.guards import attributes_set, object_delete, store_manage_require, super_admin_require
 from users.models import Role
-from users.selectors import user_get_by_email
 from users.services import role_grant, role_revoke
 
 logger = logging.getLogger(__name__)
@@ -87,19 +85,15 @@ def store_delete(*, store: Store, actor) -> None:
 
 
 @transaction.atomic
-def store_agent_add(*, store: Store, actor, email: str) -> StoreAgent:
-    """The owner adds an existing, verified user as an agent of the store."""
-    store_manage_require(actor=actor, store=store)
-    user = user_get_by_email(email)
-    if user is None or not user.is_active:
-        raise InvalidInput({"email": "No user has this email address."}, code="user_not_found")
-    if not user.is_verified:
-        raise InvalidInput({"email": "This user has not verified their email address yet."}, code="user_not_verified")
+def store_agent_add(*, store: Store, user) -> StoreAgent:
+    """Make `user` an agent of `store` (nothing changes when they already are one).
+
+    Reached from an accepted invitation (stores.services.invitations) or the demo data, never
+    directly from the API: nobody is made an agent without their consent."""
     agent, created = StoreAgent.objects.get_or_create(store=store, user=user)
-    if not created:
-        raise InvalidInput({"email": "This user is already an agent of this store."}, code="already_agent")
     role_grant(user=user, role=Role.STORE_AGENT)
-    logger.info("user %s made agent of store %s", user.pk, store.pk)
+    if created:
+        logger.info("user %s made agent of store %s", user.pk, store.pk)
     return agent
 
 
@@ -109,6 +103,10 @@ def store_agent_remove(*, agent: StoreAgent, actor) -> None:
     store_manage_require(actor=actor, store=agent.store)
     user = agent.user
     agent.delete()
+    # A pending invitation must not bring back someone the owner just removed.
+    StoreAgentInvitation.objects.filter(store_id=agent.store_id, email=user.email.lower(),
+                                        status=StoreAgentInvitation.Status.PENDING).update(
+        status=StoreAgentInvitation.Status.REVOKED, responded_at=timezone.now(), updated=timezone.now())
     if not StoreAgent.objects.filter(user=user).exists():
         role_revoke(user=user, role=Role.STORE_AGENT)
     logger.info("user %s removed as agent of store %s", user.pk, agent.store_id)
@@ -117,8 +115,8 @@ def store_agent_remove(*, agent: StoreAgent, actor) -> None:
 @transaction.atomic
 def event_category_create(*, actor, category_name: str, event_label: str = "",
                           category_metadata=None) -> EventCategory:
-    """Store owners add categories for their events; only super admins change or delete them."""
-    store_owner_require(actor=actor)
+    """Categories are shared by every store: only super admins add, change or delete them."""
+    super_admin_require(actor=actor)
     return EventCategory.objects.create(category_name=category_name, event_label=event_label or "",
                                         category_metadata=category_metadata)
 

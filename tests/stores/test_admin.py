@@ -1,7 +1,8 @@
 import pytest
 
 from stores.admin import TicketAdmin
-from stores.models import Ticket
+from stores.models import StoreAgentInvitation, Ticket
+from tests.conftest import client_for
 from tests.factories.stores import AlbumFactory, EventFactory, MediaFileFactory, ScheduleFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,20 @@ def test_admin_change_pages_render_with_inlines(admin_client):
     for path in (f"/admin/stores/event/{event.id}/change/", f"/admin/stores/album/{album.id}/change/",
                  f"/admin/stores/store/{event.store_id}/change/"):
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_admin_agent_invitations_searchable_by_email_and_read_only(admin_client, owner, store):
+    for email in ("gate@example.com", "door@example.com"):
+        client_for(owner).post(f"/stores/store/{store.id}/agents/", {"email": email})
+    invitation = StoreAgentInvitation.objects.get(email="gate@example.com")
+    listing = admin_client.get("/admin/stores/storeagentinvitation/", {"q": "GATE@"}).content.decode()
+    assert "gate@example.com" in listing and "door@example.com" not in listing
+    assert admin_client.get(f"/admin/stores/storeagentinvitation/{invitation.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/stores/storeagentinvitation/add/").status_code == 403
+    response = admin_client.post(f"/admin/stores/storeagentinvitation/{invitation.pk}/change/",
+                                 {"store": str(store.pk), "email": "gate@example.com", "status": "ACCEPTED"})
+    assert response.status_code == 403
+    assert admin_client.post(f"/admin/stores/storeagentinvitation/{invitation.pk}/delete/",
+                             {"post": "yes"}).status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.status == "PENDING"

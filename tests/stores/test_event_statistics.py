@@ -24,13 +24,20 @@ def test_statistics_empty_when_event_has_no_tickets():
     assert (stats["tickets_count_by_category"], stats["total_event_tickets"]) == ([], None)
 
 
-def test_statistics_leave_out_unpublished_types_when_published_only():
+def test_statistics_leave_out_unpublished_types_when_public():
     event = EventFactory()
     TicketFactory(event=event, is_published=False, quantity=7)
     shown = TicketFactory(event=event, is_published=True, quantity=3)
-    stats = event_statistics([event.id], published_only=True)[event.id]
+    stats = event_statistics([event.id], public=True)[event.id]
     assert [row["id"] for row in stats["tickets_count_by_category"]] == [shown.id]
     assert stats["total_event_tickets"] == 3
+
+
+def test_statistics_show_only_availability_when_public():
+    event = EventFactory()
+    shown = TicketFactory(event=event, is_published=True, ticket_name="Regular", quantity=100, sold=10, reserved=5)
+    stats = event_statistics([event.id], public=True)[event.id]
+    assert stats["tickets_count_by_category"] == [{"id": shown.id, "ticket_name": "Regular", "available": 85}]
 
 
 def test_statistics_keep_events_apart_when_several_asked():

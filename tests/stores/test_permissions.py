@@ -142,6 +142,13 @@ def test_event_category_creation_refused_when_user_owns_no_store(db):
     assert not EventCategory.objects.exists()
 
 
+def test_event_category_creation_refused_with_403_when_store_owner(owner, store):
+    response = client_for(owner).post("/stores/event_category/", {"category_name": "Talks"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert not EventCategory.objects.exists()
+
+
 @pytest.mark.parametrize("path", ["/stores/event/", "/stores/tickets/", "/stores/schedule/", "/stores/album/"])
 def test_create_refused_with_401_when_anonymous(api, path):
     assert api.post(path, {}).status_code == 401

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import client_for
+from tests.factories import UserFactory
 from tests.factories.stores import (
     AlbumFactory, CategoryFactory, EventCategoryFactory, EventFactory, MediaFileFactory, MediaTypeFactory,
     ScheduleFactory, StoreAgentFactory, StoreFactory, StoreTypeFactory, TicketFactory,
@@ -107,3 +108,13 @@ def test_content_categories_list_constant(api):
 
 def test_media_types_list_constant(api):
     assert_constant(api, "/stores/media_type/", lambda n: [MediaTypeFactory(name=next(NAMES)) for _ in range(n)])
+
+
+def test_agent_invitations_list_constant(db):
+    invited = UserFactory(email="gate@example.com")
+    client = client_for(invited)
+
+    def make(n):
+        for store in StoreFactory.create_batch(n):
+            client_for(store.owner).post(f"/stores/store/{store.id}/agents/", {"email": invited.email})
+    assert_constant(client, "/users/invitations/", make)

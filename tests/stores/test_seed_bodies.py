@@ -24,9 +24,9 @@ SEED_TICKET_RESPONSE = {
 SEED_SCHEDULE_RESPONSE = {"id", "event_name", "event_fk", "title", "allDay", "repeats", "dow", "start", "end"}
 
 
-def test_event_category_seed_body_accepted_when_posted_by_store_owner(owner):
+def test_event_category_seed_body_accepted_when_posted_by_super_admin(super_admin):
     body = {"category_name": "cat", "event_label": "conference", "category_metadata": None}
-    response = client_for(owner).post("/stores/event_category/", body, format="json")
+    response = client_for(super_admin).post("/stores/event_category/", body, format="json")
     assert response.status_code == 201, response.content
     data = response.json()
     assert set(data) >= SEED_EVENT_CATEGORY_RESPONSE

@@ -37,3 +37,7 @@ class ImageNegotiation(DefaultContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
+
+
+class FileNegotiation(ImageNegotiation):
+    """A file download answers whatever the client's Accept header says; its errors are JSON."""

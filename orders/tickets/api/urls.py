@@ -13,6 +13,8 @@ urlpatterns = [
     optional_slash_path(f"orders/(?P<order_id>{ID})/tickets/", views.OrderTicketsView.as_view(), name="order-tickets"),
     optional_slash_path(f"orders/(?P<order_id>{ID})/tickets/(?P<ticket_id>{ID})/", views.OrderTicketView.as_view(),
                         name="order-ticket"),
+    optional_slash_path("media/download/(?P<token>[^/]+)/", views.AlbumFileDownloadView.as_view(),
+                        name="media-file-download"),
     optional_slash_path(rf"orders/(?P<order_id>{ID})/tickets/(?P<ticket_id>{ID})/qr\.png",
                         views.OrderTicketQRView.as_view(), name="order-ticket-qr"),
 ]

@@ -1,5 +1,7 @@
-"""Ticket pages for buyers, keys and lists for gate apps, check-in for agents. Thin: HTTP only."""
-from django.http import Http404
+"""Buyers' ticket pages and album downloads, gate keys and lists, agents' check-in. Thin: HTTP only."""
+import os
+
+from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -10,10 +12,11 @@ from rest_framework.views import APIView
 
 from orders.tickets import checkin, selectors
 from orders.tickets.api import serializers as s
-from orders.tickets.api.renderers import ImageNegotiation, PNGRenderer, TicketPageRenderer
+from orders.tickets.api.renderers import FileNegotiation, ImageNegotiation, PNGRenderer, TicketPageRenderer
 from orders.tickets.api.representation import (
     batch_representation, check_in_representation, order_ticket_representation,
 )
+from orders.tickets.downloads import album_file_for_download
 from orders.tickets.keys import public_keys_description, ticket_keys
 from orders.tickets.models import IssuedTicketStatus
 from orders.tickets.qr import issued_ticket_token, qr_png
@@ -68,6 +71,30 @@ class OrderTicketQRView(BuyerTicketView):
         response = Response(qr_png(issued_ticket_token(ticket)), content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+class AlbumFileDownloadView(APIView):
+    """Streams an album file to whoever holds a link of an order line entitled to it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FileNegotiation
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Forged or altered link, the order is no longer paid (refunded), "
+                                             "or the file is gone (download_link_invalid)."),
+            410: OpenApiResponse(description="The link has expired (download_link_expired)."),
+        },
+    )
+    def get(self, request, token):
+        media_file = album_file_for_download(token=token)
+        extension = os.path.splitext(media_file.file.name)[1]
+        return FileResponse(media_file.file.open("rb"), as_attachment=True, filename=f"{media_file.title}{extension}",
+                            content_type=media_file.content_type or "application/octet-stream")
 
 
 class CheckInKeyView(APIView):

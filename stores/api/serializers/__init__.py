@@ -3,6 +3,7 @@ from stores.api.serializers.content import (  # noqa: F401
 )
 from stores.api.serializers.events import EventSerializer, ScheduleSerializer, TicketSerializer  # noqa: F401
 from stores.api.serializers.stores import (  # noqa: F401
-    CategorySerializer, EventCategorySerializer, MediaTypeSerializer, StoreAgentAddSerializer, StoreAgentSerializer,
-    StoreSerializer, StoreTypeSerializer,
+    CategorySerializer, EventCategorySerializer, MediaTypeSerializer, StoreAgentInvitationSerializer,
+    StoreAgentInviteResultSerializer, StoreAgentInviteSerializer, StoreAgentSerializer, StoreSerializer,
+    StoreTypeSerializer,
 )

@@ -3,6 +3,8 @@ from rest_framework import serializers
 from stores.api.fields import PricesField, image_upload_check, media_upload_check
 from stores.models import Album, Category, MediaFile, MediaType, Store
 
+POSITION_MAX = 2_147_483_647  # the largest value of the position column
+
 
 class MediaFileSerializer(serializers.ModelSerializer):
     """A sold file's description; the file itself is reached only through a signed download link."""
@@ -14,9 +16,10 @@ class MediaFileSerializer(serializers.ModelSerializer):
 
 
 class MediaFileUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="Stored under a generated name; its own name (without the extension) "
+                                           "is the default title.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX, required=False)
 
     def validate_file(self, upload):
         return media_upload_check(upload)

@@ -49,8 +49,11 @@ class TicketSerializer(serializers.ModelSerializer):
         fields = ("id", "ticket_name", "event_fk", "schedule_name", "ticket_description", "schedule_fk",
                   "ticket_value", "currency", "prices", "is_published", "ticket_metadata", "quantity",
                   "tickets_bought", "tickets_available", "is_available", "sales_start", "sales_end",
-                  "max_per_order", "max_per_buyer")
+                  "max_per_order", "max_per_buyer", "allow_pay_later", "pay_later_max_per_buyer")
         extra_kwargs = {
+            "allow_pay_later": {"help_text": "Accept pay-later and installment orders (they hold seats 48 h)."},
+            "pay_later_max_per_buyer": {"min_value": 1, "allow_null": True, "required": False,
+                                        "help_text": "Units one buyer may hold in pay-later or installment orders."},
             "ticket_description": {"allow_null": True, "required": False},
             "max_per_order": {"min_value": 1, "allow_null": True, "required": False},
             "max_per_buyer": {"min_value": 1, "allow_null": True, "required": False},
@@ -79,15 +82,19 @@ class RegistrationFieldSerializer(serializers.Serializer):
         return attrs
 
 
+STAFF_ONLY = "Shown only to the store's staff (owner, agents, super admins); absent for everyone else."
+
+
 class TicketCountSerializer(serializers.Serializer):
-    """One ticket type's figures in an event's `tickets_count_by_category`."""
+    """One ticket type's figures in an event's `tickets_count_by_category`: everyone sees `id,
+    ticket_name, available`; `quantity`, `sold` and `reserved` only the store's staff."""
 
     id = serializers.UUIDField()
     ticket_name = serializers.CharField()
-    quantity = serializers.IntegerField()
-    sold = serializers.IntegerField()
-    reserved = serializers.IntegerField()
-    available = serializers.IntegerField()
+    quantity = serializers.IntegerField(required=False, help_text=STAFF_ONLY)
+    sold = serializers.IntegerField(required=False, help_text=STAFF_ONLY)
+    reserved = serializers.IntegerField(required=False, help_text=f"Held by unpaid orders. {STAFF_ONLY}")
+    available = serializers.IntegerField(help_text="Units that can still be bought.")
 
 
 class SubEventSerializer(serializers.ModelSerializer):
@@ -136,16 +143,20 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ("id", "event_name", "event_venue", "event_description", "event_category_fk", "parent_event_id",
                   "category_name", "event_poster", "store_fk", "store_type_id", "store_name", "store_contacts",
                   "start_date", "end_date", "is_free", "is_private", "is_published", "has_complimentary",
-                  "event_metadata", "tickets", "tickets_count_by_category", "tickets_total_sales",
+                  "event_metadata", "payment_window_minutes", "tickets", "tickets_count_by_category", "tickets_total_sales",
                   "tickets_sales_by_platform", "tickets_by_status", "total_event_tickets", "schedule",
                   "sub_events", "created")
         read_only_fields = ("id", "created")
-        extra_kwargs = {"event_venue": {"allow_null": True, "required": False}}
+        extra_kwargs = {
+            "event_venue": {"allow_null": True, "required": False},
+            "payment_window_minutes": {"min_value": 1, "max_value": 1440, "required": False,
+                                       "help_text": "Minutes an unpaid MOBILE or CARD order holds its seats."},
+        }
 
     @staticmethod
     def statistics_for(events, access) -> dict:
         """Staff of a store see every ticket type's figures and the sales; everyone else only
-        published types' counts (sales figures are the store's business)."""
+        published types and what is still available (sales figures are the store's business)."""
         staffed = [event.pk for event in events if access.can_read(event.store_id)]
         others = [event.pk for event in events if not access.can_read(event.store_id)]
         stats = event_statistics(staffed) if staffed else {}
@@ -153,7 +164,7 @@ class EventSerializer(serializers.ModelSerializer):
             for event_id, sales in event_sales_statistics(staffed).items():
                 stats[event_id].update(sales)
         if others:
-            stats.update(event_statistics(others, published_only=True))
+            stats.update(event_statistics(others, public=True))
             for event_id in others:
                 stats[event_id].update(NO_SALES_SHOWN)
         return stats
@@ -180,6 +191,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TicketCountSerializer(many=True))
     def get_tickets_count_by_category(self, event):
+        """Per ticket type: `id, ticket_name, available`, plus `quantity, sold, reserved` for the store's staff."""
         return TicketCountSerializer(self._statistics(event)["tickets_count_by_category"], many=True).data
 
     def get_tickets_total_sales(self, event) -> int:

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from mookh.core.serializers import PhoneNumberField
 from stores.api.fields import CurrencyField
-from stores.models import Category, EventCategory, MediaType, Store, StoreAgent, StoreType
+from stores.models import Category, EventCategory, MediaType, Store, StoreAgent, StoreAgentInvitation, StoreType
 
 
 class StoreTypeSerializer(serializers.ModelSerializer):
@@ -41,8 +41,30 @@ class StoreAgentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StoreAgentAddSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+class StoreAgentInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The address to invite.")
+
+
+class StoreAgentInviteResultSerializer(serializers.Serializer):
+    """The same answer whatever the address: it says nothing about whether it has an account."""
+
+    detail = serializers.CharField()
+
+
+class StoreAgentInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the invited person sees it (never the inviter's email)."""
+
+    store_name = serializers.CharField(source="store.store_name", read_only=True)
+    invited_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StoreAgentInvitation
+        fields = ("id", "store", "store_name", "invited_by_name", "status", "created", "expires_at", "responded_at")
+        read_only_fields = fields
+
+    def get_invited_by_name(self, invitation) -> str:
+        """The inviter's name; empty when they gave none or no longer exist."""
+        return invitation.invited_by.full_name if invitation.invited_by else ""
 
 
 class EventCategorySerializer(serializers.ModelSerializer):

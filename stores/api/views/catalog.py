@@ -67,15 +67,25 @@ AGENT_PATH_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParamete
                                         description="The agent's id or the agent user's id.")
 
 
+INVITATION_SENT = "If this address can be invited, an invitation was sent to it."
+
+
 @extend_schema_view(
-    list=extend_schema(parameters=[STORE_PATH_PARAMETER]),
-    create=extend_schema(parameters=[STORE_PATH_PARAMETER], request=s.StoreAgentAddSerializer,
-                         responses={201: s.StoreAgentSerializer}),
-    destroy=extend_schema(parameters=[STORE_PATH_PARAMETER, AGENT_PATH_PARAMETER]),
+    list=extend_schema(parameters=[STORE_PATH_PARAMETER], description="The store's agents (owner only)."),
+    create=extend_schema(
+        parameters=[STORE_PATH_PARAMETER], request=s.StoreAgentInviteSerializer,
+        responses={202: s.StoreAgentInviteResultSerializer},
+        description="Invite an address to become an agent of the store. The answer is the same whether or not "
+                    "the address has an account, is already an agent or already has a pending invitation. "
+                    "The person accepts at POST /users/invitations/{id}/accept/ (emailed link); pending "
+                    "invitations expire after 7 days.",
+    ),
+    destroy=extend_schema(parameters=[STORE_PATH_PARAMETER, AGENT_PATH_PARAMETER],
+                          description="Remove an agent; a pending invitation of theirs to this store is withdrawn."),
 )
 class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                         viewsets.GenericViewSet):
-    """The owner lists, adds (by email) and removes the store's agents."""
+    """The owner lists the store's agents, invites new ones by email and removes them."""
 
     serializer_class = s.StoreAgentSerializer
     permission_classes = [IsAuthenticated]
@@ -102,18 +112,22 @@ class StoreAgentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.D
             raise Http404
         return agent
 
+    def get_throttles(self):
+        self.throttle_scope = "agent_invitation" if self.action == "create" else None
+        return super().get_throttles()
+
     def create(self, request, store_pk=None):
-        data = s.StoreAgentAddSerializer(data=request.data)
+        data = s.StoreAgentInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agent = services.store_agent_add(store=self.store(), actor=request.user, email=data.validated_data["email"])
-        return Response(s.StoreAgentSerializer(agent).data, status=status.HTTP_201_CREATED)
+        services.store_agent_invite(store=self.store(), actor=request.user, email=data.validated_data["email"])
+        return Response({"detail": INVITATION_SENT}, status=status.HTTP_202_ACCEPTED)
 
     def perform_destroy(self, instance):
         services.store_agent_remove(agent=instance, actor=self.request.user)
 
 
 class EventCategoryViewSet(viewsets.ModelViewSet):
-    """Readable by anyone; store owners add categories, super admins change and delete them."""
+    """Readable by anyone; only super admins add, change and delete them (shared by every store)."""
 
     queryset = EventCategory.objects.all()
     serializer_class = s.EventCategorySerializer

@@ -1,15 +1,11 @@
-"""Albums, their privately stored media files, and the signed download links for them."""
-import os
-
-from django.http import FileResponse, Http404
+"""Albums and their privately stored media files (buyers download them through orders' links)."""
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from stores import services
 from stores.api import serializers as s
@@ -85,35 +81,3 @@ class MediaFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def perform_destroy(self, instance):
         services.media_file_delete(media_file=instance, actor=self.request.user)
-
-
-class AnyContentNegotiation(BaseContentNegotiation):
-    """A file download answers whatever the client's Accept header says."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class MediaFileDownloadView(APIView):
-    """Streams a media file to whoever holds a valid, unexpired signed link."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    content_negotiation_class = AnyContentNegotiation
-
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            404: OpenApiResponse(description="Forged link, or the file no longer exists."),
-            410: OpenApiResponse(description="The link has expired."),
-        },
-    )
-    def get(self, request, token):
-        media_file = services.media_file_for_download(token=token)
-        extension = os.path.splitext(media_file.file.name)[1]
-        return FileResponse(media_file.file.open("rb"), as_attachment=True, filename=f"{media_file.title}{extension}",
-                            content_type=media_file.content_type or "application/octet-stream")
