@@ -3,6 +3,8 @@ import csv
 from django.contrib import admin, messages
 from django.http import HttpResponse
 
+from mookh.core.admin import ReadOnlyAdminMixin
+from mookh.core.csv import csv_safe
 from mookh.core.errors import DomainError
 from orders import services
 from orders.models import IdempotencyKey, Order, OrderLine, Payment, Refund
@@ -16,7 +18,7 @@ class OrderLineInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
@@ -24,11 +26,12 @@ class PaymentInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
     extra = 0
+    can_delete = False
     fields = ("created", "amount", "currency", "reason", "status")
-    readonly_fields = ("created", "amount", "currency", "reason")
+    readonly_fields = fields
 
 
 def _each(modeladmin, request, queryset, action, verb):
@@ -69,11 +72,16 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark selected orders paid in cash (the balance due)")
     def mark_cash_paid(self, request, queryset):
-        def pay(order):
-            services.payment_apply(order_id=order.pk, amount=order.order_balance, currency=order.currency,
-                                   provider="cash", reference=f"admin-cash-{order.pk}", received_by=request.user)
-
-        _each(self, request, queryset, pay, "marked paid")
+        """Counts only the orders for which a cash payment was recorded now; warns why for the others."""
+        marked = 0
+        for order in queryset:
+            try:
+                services.payment_cash_record(order_id=order.pk, received_by=request.user)
+                marked += 1
+            except DomainError as exc:
+                self.message_user(request, f"{order.order_number}: not marked paid: {exc.message}",
+                                  messages.WARNING)
+        self.message_user(request, f"{marked} order(s) marked paid.")
 
     @admin.action(description="Resend the paid-order messages")
     def resend_tickets(self, request, queryset):
@@ -88,12 +96,15 @@ class OrderAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(columns)
         for order in queryset.order_by("created"):
-            writer.writerow([getattr(order, column) for column in columns])
+            # Customer names and emails are typed by buyers: no cell may run as a spreadsheet formula.
+            writer.writerow([csv_safe(getattr(order, column)) for column in columns])
         return response
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Payments are recorded only by orders.services.payment_apply (callbacks, POS, the action above)."""
+
     list_display = ("created", "order", "provider", "reference", "amount", "currency")
     list_filter = ("provider", "currency")
     search_fields = ("reference", "order__order_number")
@@ -101,7 +112,9 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Refunds are requested through the API and executed by the payment layer."""
+
     list_display = ("created", "order", "amount", "currency", "status", "reason")
     list_filter = ("status", "currency")
     search_fields = ("order__order_number",)
@@ -109,7 +122,7 @@ class RefundAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key", "order", "response_status", "created")
     search_fields = ("key", "order__order_number")
     raw_id_fields = ("order",)

@@ -43,6 +43,8 @@ class Order(TimeStamped):
                               related_name="agent_orders")
     customer_name = models.CharField(max_length=200)
     customer_email = models.EmailField()
+    # The mailbox `customer_email` reaches (mookh.core.identity.email_identity): per-buyer limits.
+    customer_email_identity = models.CharField(max_length=254, blank=True, default="")
     customer_phone = models.CharField(max_length=16)
     payer_name = models.CharField(max_length=200, null=True, blank=True)
     payer_email = models.EmailField(null=True, blank=True)
@@ -72,6 +74,7 @@ class Order(TimeStamped):
             models.Index(fields=["status", "expires_at"]),
             models.Index(fields=["customer_phone"]),
             models.Index(fields=["customer_email"]),
+            models.Index(fields=["customer_email_identity"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_paid__gte=0) & Q(amount_paid__lte=F("order_amount")),

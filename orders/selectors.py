@@ -2,6 +2,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from mookh.core.identity import email_identity
 from orders.models import IssuedTicket, Order, OrderChannel, OrderLine, OrderStatus
 from stores.models import MediaFile
 from orders.tickets.selectors import issued_ticket_counts_by_status
@@ -44,8 +45,24 @@ def orders_managed_by(user) -> QuerySet[Order]:
         pk__in=others)
 
 
-def order_get_by_number(order_number: str) -> Order | None:
-    return orders_with_lines().filter(order_number=(order_number or "").strip().upper()).first()
+def order_get_for_contact(*, order_number: str, phone: str | None = None, email: str | None = None,
+                          user=None) -> Order | None:
+    """The order with this number, for someone who proves a link to it: its customer's or payer's
+    phone or email, or being signed in as whoever placed it or as staff who may see it.
+
+    Order numbers are short and printed on tickets, so the number alone opens nothing.
+    """
+    order = Order.objects.filter(order_number=(order_number or "").strip().upper()).first()
+    if order is None:
+        return None
+    if phone and phone in (order.customer_phone, order.payer_phone):
+        return order
+    if email and email_identity(email) in (order.customer_email_identity, email_identity(order.payer_email or "")):
+        return order
+    if user is not None and user.is_authenticated and (
+            order.placed_by_id == user.pk or orders_visible_to(user).filter(pk=order.pk).exists()):
+        return order
+    return None
 
 
 def installments_amount(order: Order) -> Decimal:

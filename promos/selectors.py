@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mookh.core.errors import InvalidInput, NotFound
-from mookh.core.identity import same_person_q
+from mookh.core.identity import email_identity, same_person_q
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 from promos.models import PromoCode, Promotion, Redemption
 from promos.pricing import CartLine, PromoQuote, PromoRules, promo_discount
@@ -82,8 +82,9 @@ def promo_rules_for(promo_code: PromoCode) -> PromoRules:
 
 
 def customer_identity(*, email: str | None, phone: str | None) -> tuple[str, str]:
-    """Normalized (email, phone) as redemptions store them: lower-case email, E.164 phone."""
-    email = (email or "").strip().lower()
+    """Normalized (email, phone) as redemptions store them: the mailbox (plus-tags and Gmail dots
+    removed, see mookh.core.identity), E.164 phone."""
+    email = email_identity(email or "") if email else ""
     phone = (phone or "").strip()
     if phone:
         try:

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from mookh.core.names import NAME_MAX_LENGTH, name_problem
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 
 
@@ -22,3 +23,20 @@ def validate_upload(upload, *, max_bytes: int, content_types: tuple[str, ...]):
     if content_types and not any(content_type.startswith(t) for t in content_types):
         raise serializers.ValidationError(f"Unsupported file type {content_type or 'unknown'}.")
     return upload
+
+
+class PersonNameField(serializers.CharField):
+    """A person's name as shown in messages to someone else: no links, no control characters."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", NAME_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        text = " ".join(super().to_internal_value(data).split())
+        problem = name_problem(text) if text else None
+        if problem:
+            raise serializers.ValidationError(problem)
+        return text

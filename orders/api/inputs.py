@@ -1,22 +1,44 @@
 """Request shapes of the order endpoints: types and formats only; rules live in the services."""
+import math
+
 from rest_framework import serializers
 
-from mookh.core.serializers import PhoneNumberField
+from mookh.core.serializers import PersonNameField, PhoneNumberField
 from orders.models import PaymentMethod
 from orders.services import LineInput, Person
 
 
-class StrictCharField(serializers.CharField):
-    """A string and nothing else (DRF's CharField would turn 5 into "5")."""
+# Bounds on what one order line may carry (the service narrows them to what the item needs).
+TICKET_NAMES_MAX = 1000
+DATA_ENTRIES_MAX_KEYS = 50
+DATA_ENTRY_KEY_MAX_LENGTH = 100
+DATA_ENTRY_TEXT_MAX_LENGTH = 500
+
+
+class DataEntriesField(serializers.DictField):
+    """An attendee's answers: at most 50 keys, each a short name, each value a string, number or
+    boolean (never a nested structure)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        values = super().to_internal_value(data)
+        if len(values) > DATA_ENTRIES_MAX_KEYS:
+            raise serializers.ValidationError(f"At most {DATA_ENTRIES_MAX_KEYS} entries.")
+        for key, value in values.items():
+            if not key or len(key) > DATA_ENTRY_KEY_MAX_LENGTH:
+                raise serializers.ValidationError(f"Entry names have 1 to {DATA_ENTRY_KEY_MAX_LENGTH} characters.")
+            if isinstance(value, str):
+                if len(value) > DATA_ENTRY_TEXT_MAX_LENGTH or "\x00" in value:
+                    raise serializers.ValidationError(
+                        f"'{key[:40]}': at most {DATA_ENTRY_TEXT_MAX_LENGTH} characters.")
+            elif value is not None and not isinstance(value, (bool, int, float)):
+                raise serializers.ValidationError(f"'{key[:40]}': give a string, a number or true/false.")
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise serializers.ValidationError(f"'{key[:40]}': give a finite number.")
+        return values
 
 
 class PersonInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = PersonNameField()
     email = serializers.EmailField()
     phone_number = PhoneNumberField()
 
@@ -29,10 +51,11 @@ class LineInputSerializer(serializers.Serializer):
     item_id = serializers.UUIDField()
     type_name = serializers.CharField(max_length=32)
     item_quantity = serializers.IntegerField(min_value=1, max_value=1000)
-    ticket_names = serializers.ListField(child=StrictCharField(allow_blank=True, max_length=200), required=False,
-                                         default=list)
+    ticket_names = serializers.ListField(child=PersonNameField(allow_blank=True), required=False, default=list,
+                                         max_length=TICKET_NAMES_MAX, help_text="One attendee name per unit at most.")
     promotional_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
-    data_entries = serializers.DictField(required=False, default=dict)
+    data_entries = DataEntriesField(required=False, default=dict,
+                                    help_text="Answers to the event's registration_fields, by field name.")
 
     def to_internal_value(self, data):
         return LineInput(**super().to_internal_value(data))

@@ -1,20 +1,21 @@
 """The v1 facade (seed 000): the same engine behind the flat order representation."""
 from dataclasses import replace
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from mookh.core.errors import NotFound
+from mookh.core.errors import InvalidInput, NotFound
+from mookh.core.serializers import PhoneNumberField
 from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import LineInputSerializer, PersonInput
+from orders.api.throttles import ORDER_CREATE_THROTTLES, ORDER_LOOKUP_THROTTLES
 from orders.api.serializers import MONEY, OrderLineSerializer
 from orders.models import Order, PaymentMethod
-from orders.selectors import order_get_by_number, orders_visible_to, orders_with_lines
+from orders.selectors import order_get_for_contact, orders_visible_to, orders_with_lines
 
 # v1 clients may name the mobile wallet itself as the method.
 WALLETS = ("MPESA", "AIRTEL", "MTNUG", "AIRTELUG")
@@ -74,7 +75,8 @@ class V1OrderSerializer(serializers.ModelSerializer):
         return str(lines[0].store_id) if lines else None
 
     def get_agent_name(self, order) -> str | None:
-        return order.agent.full_name or order.agent.email if order.agent_id else None
+        """The agent's name; never their email (buyers and other stores see this)."""
+        return (order.agent.full_name or "Store agent") if order.agent_id else None
 
     def get_event_name(self, order) -> str | None:
         event = self._first_event(order)
@@ -99,6 +101,8 @@ class V1OrderSerializer(serializers.ModelSerializer):
 
 class VerifyInput(serializers.Serializer):
     order_number = serializers.CharField(max_length=6)
+    phone_number = PhoneNumberField(required=False, help_text="The order's customer or payer phone.")
+    email = serializers.EmailField(required=False, help_text="The order's customer or payer email.")
 
 
 class PaymentStateSerializer(serializers.Serializer):
@@ -111,11 +115,27 @@ class PaymentStateSerializer(serializers.Serializer):
     payment_reference = serializers.CharField(allow_null=True)
 
 
+class QuoteLineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    item_id = serializers.UUIDField(source="item.pk")
+    type_name = serializers.CharField()
+    item_quantity = serializers.IntegerField(source="quantity")
+    unit_price = serializers.DecimalField(**MONEY)
+    promo_code = serializers.SerializerMethodField()
+    promo_amount = serializers.DecimalField(**MONEY)
+    selling_price = serializers.DecimalField(**MONEY)
+
+    def get_promo_code(self, line) -> str | None:
+        return line.promotional_code if line.promo_code_id else None
+
+
 class OrderQuoteSerializer(serializers.Serializer):
+    """What an order would cost: prices only, no order, no payment, no links."""
+
     currency = serializers.CharField()
-    order_amount = serializers.DecimalField(**MONEY)
-    promo_code_value = serializers.DecimalField(**MONEY)
-    order_detail = OrderLineSerializer(many=True)
+    order_amount = serializers.DecimalField(source="amount", **MONEY)
+    promo_code_value = serializers.DecimalField(source="promo_amount", **MONEY)
+    order_detail = QuoteLineSerializer(source="lines", many=True)
 
 
 class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -132,8 +152,9 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_throttles(self):
         if self.action == "verify_order":  # order numbers are short: no enumeration
-            self.throttle_scope = "order_lookup"
-            return [ScopedRateThrottle()]
+            return [throttle() for throttle in ORDER_LOOKUP_THROTTLES]
+        if self.action in ("create", "validate_order"):
+            return [throttle() for throttle in ORDER_CREATE_THROTTLES]
         return super().get_throttles()
 
     @extend_schema(request=V1OrderInput, responses={201: V1OrderSerializer})
@@ -151,12 +172,17 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         quote = services.order_quote(**data.service_arguments(), placed_by=request.user)
         return Response(OrderQuoteSerializer(quote).data)
 
-    @extend_schema(request=VerifyInput, responses={200: PaymentStateSerializer})
+    @extend_schema(request=VerifyInput, responses={200: PaymentStateSerializer, 404: OpenApiResponse(
+        description="No such order, or the phone number or email is not the order's.")})
     @action(detail=False, methods=["post"])
     def verify_order(self, request):
         data = VerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        order = order_get_by_number(data.validated_data["order_number"])
+        values = data.validated_data
+        if not request.user.is_authenticated and not (values.get("phone_number") or values.get("email")):
+            raise InvalidInput({"phone_number": "Give the order's phone number or email."})
+        order = order_get_for_contact(order_number=values["order_number"], phone=values.get("phone_number"),
+                                      email=values.get("email"), user=request.user)
         if order is None:
-            raise NotFound("No order with this number.")
+            raise NotFound("No order with this number and contact.")
         return Response(PaymentStateSerializer(order).data)

@@ -9,6 +9,7 @@ from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import OrderPlaceInput
 from orders.api.responses import order_created_response
+from orders.api.throttles import ORDER_CREATE_THROTTLES
 from orders.api.serializers import OrderSerializer
 from orders.selectors import orders_managed_by, orders_visible_to, orders_with_lines
 
@@ -26,6 +27,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_permissions(self):
         return [AllowAny()] if self.action in ("create", "retrieve") else [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [throttle() for throttle in ORDER_CREATE_THROTTLES]
+        return super().get_throttles()
 
     def get_queryset(self):
         if self.action == "retrieve":

@@ -12,6 +12,8 @@ from orders.models import IdempotencyKey, Order
 from orders.services.placement import IdempotencyKeyTaken, order_place
 
 KEY_MAX_LENGTH = 200
+# Anonymous callers share one namespace: a short key could be guessed or collide with a stranger's.
+KEY_MIN_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ def order_place_idempotent(*, idempotency_key: str | None, payload, placed_by, *
     """
     if not idempotency_key:
         return Placement(order=order_place(placed_by=placed_by, **arguments), key=None)
-    if len(idempotency_key) > KEY_MAX_LENGTH:
-        raise InvalidInput({"Idempotency-Key": f"At most {KEY_MAX_LENGTH} characters."})
+    if not KEY_MIN_LENGTH <= len(idempotency_key) <= KEY_MAX_LENGTH:
+        raise InvalidInput({"Idempotency-Key": f"Use {KEY_MIN_LENGTH} to {KEY_MAX_LENGTH} characters "
+                                               "(a UUID fits)."})
     key, request_hash = _scoped(idempotency_key, placed_by), request_fingerprint(payload)
     earlier = _earlier(key, request_hash)
     if earlier is None:

@@ -69,8 +69,9 @@ def items_load(lines) -> tuple[list[LoadedLine], list[dict]]:
         if item is None:
             errors[index]["item_id"] = ["No such item."]
             continue
+        # One attendee name per unit at most: extra names (seed 001 sends three for two) are dropped.
         loaded.append(LoadedLine(index=index, item=item, type_name=line.type_name, quantity=line.item_quantity,
-                                 ticket_names=list(line.ticket_names or []),
+                                 ticket_names=list(line.ticket_names or [])[:line.item_quantity],
                                  promotional_code=(line.promotional_code or "").strip() or None,
                                  data_entries=dict(line.data_entries or {})))
     return loaded, errors
@@ -83,31 +84,46 @@ def line_sale_problems(line: LoadedLine, *, now, units_in_order: int) -> dict:
     """
     item = line.item
     if line.type_name == ALBUM:
+        line.data_entries = {}  # digital content asks no registration questions
         return {} if album_on_sale(item) else {"item_id": ["This item is not on sale."]}
     closed = ticket_sale_closed_reason(item, now=now)
     if closed:
         return {"item_id": [SALE_CLOSED_MESSAGES[closed]]}
     if item.max_per_order and units_in_order > item.max_per_order:
         return {"item_quantity": [f"At most {item.max_per_order} of this ticket per order."]}
-    return registration_problems(item.event.event_metadata or {}, line.data_entries)
+    specs = {spec.get("name"): spec for spec in (item.event.event_metadata or {}).get("registration_fields") or []}
+    if specs:
+        # Only the answers the event asks for are kept (clients such as seed 001's send others).
+        line.data_entries = {name: value for name, value in line.data_entries.items() if name in specs}
+    return registration_problems(specs, line.data_entries)
 
 
-def registration_problems(event_metadata: dict, data_entries: dict) -> dict:
-    """Check `data_entries` against the event's declared registration fields."""
+def registration_problems(specs: dict, data_entries: dict) -> dict:
+    """Check `data_entries` against the event's registration fields (by name): each of its type."""
     problems = []
-    for spec in event_metadata.get("registration_fields") or []:
-        name = spec.get("name")
+    for name, spec in specs.items():
         value = data_entries.get(name)
         if value in (None, ""):
             if spec.get("required"):
                 problems.append(f"'{name}' is required.")
             continue
-        kind = spec.get("type", "text")
-        if kind == "number":
-            try:
-                Decimal(str(value))
-            except ArithmeticError:
-                problems.append(f"'{name}' must be a number.")
-        elif kind == "choice" and str(value) not in [str(c) for c in spec.get("choices") or []]:
-            problems.append(f"'{name}' must be one of: {', '.join(map(str, spec.get('choices') or []))}.")
+        problem = _registration_value_problem(spec, value)
+        if problem:
+            problems.append(f"'{name}' {problem}")
     return {"data_entries": problems} if problems else {}
+
+
+def _registration_value_problem(spec: dict, value) -> str | None:
+    kind = spec.get("type", "text")
+    if kind == "number":
+        if isinstance(value, bool):
+            return "must be a number."
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return "must be a number."
+        return None if number.is_finite() else "must be a number."
+    if kind == "choice":
+        choices = [str(choice) for choice in spec.get("choices") or []]
+        return None if str(value) in choices else f"must be one of: {', '.join(choices)}."
+    return None

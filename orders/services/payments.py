@@ -1,5 +1,6 @@
 """The payment seam: start a payment for a new order, apply a confirmed one idempotently."""
 import logging
+import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,12 @@ logger = logging.getLogger(__name__)
 CASH_PROVIDER = "cash"
 
 
+def cash_reference() -> str:
+    """A receipt reference for cash taken by an agent or staff. Random, never the order's id:
+    references are shown to whoever checks an order's payment state."""
+    return f"CASH-{secrets.token_hex(6).upper()}"
+
+
 def payment_start(*, order: Order, started_by=None) -> str:
     """Zero-amount and CASH orders are paid at once; other methods wait for a provider.
 
@@ -28,11 +35,21 @@ def payment_start(*, order: Order, started_by=None) -> str:
         order_mark_paid(order_id=order.pk)
     elif order.payment_method == PaymentMethod.CASH:
         payment_apply(order_id=order.pk, amount=order.order_amount, currency=order.currency,
-                      provider=CASH_PROVIDER, reference=f"cash-{order.pk}", received_by=started_by)
+                      provider=CASH_PROVIDER, reference=cash_reference(), received_by=started_by)
     else:
         return "no_provider"
     order.refresh_from_db()
     return "paid"
+
+
+def payment_cash_record(*, order_id, received_by=None) -> Payment:
+    """Staff took the balance due in cash: record it as a new payment (OrderNotPayable when the
+    order is closed or nothing is due; nothing is recorded then)."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotPayable("No such order.")
+    return payment_apply(order_id=order.pk, amount=order.order_balance, currency=order.currency,
+                         provider=CASH_PROVIDER, reference=cash_reference(), received_by=received_by)
 
 
 def payment_apply(*, order_id, amount: Decimal, currency: str, provider: str, reference: str,

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from promos import services
 from promos.api import group_serializers as g
 from promos.api import serializers as s
+from promos.api.throttles import PROMO_VALIDATE_THROTTLES, promo_guess_failed
 from promos.models import Promotion
 from promos.selectors import (promo_cart_line, promo_quote, promotions_visible_to, store_managed_get,
                               user_manages_promotions)
@@ -53,6 +54,11 @@ class PromoCodeViewSet(PromotionViewSet):
             return [AllowAny()]
         return super().get_permissions()
 
+    def get_throttles(self):
+        if self.action == "validate":
+            return [throttle() for throttle in PROMO_VALIDATE_THROTTLES]
+        return super().get_throttles()
+
     def get_queryset(self):
         return promotions_visible_to(self.request.user, kind=Promotion.Kind.SINGLE)
 
@@ -89,6 +95,8 @@ class PromoCodeViewSet(PromotionViewSet):
                                quantity=body["item_quantity"], currency=body.get("currency"))
         quote, promo_code = promo_quote(code=body["code"], line=line, email=customer.get("email"),
                                         phone=customer.get("phone_number"))
+        if quote.reason == "unknown":
+            promo_guess_failed(request)
         return Response(s.validation_result(quote=quote, line=line, promo_code=promo_code))
 
 

@@ -45,7 +45,7 @@ def _per_person_check(code: PromoCode, request: RedemptionRequest, email: str, p
     used = (Redemption.objects.filter(promo_code=code, status__in=Redemption.LIVE).filter(condition)
             .aggregate(total=Sum("units"))["total"] or 0)
     if used + request.units > promotion.max_uses_per_user:
-        raise PromoPerPersonLimit(promo_code=code.code, used=used, limit=promotion.max_uses_per_user)
+        raise PromoPerPersonLimit(promo_code=code.code, limit=promotion.max_uses_per_user)
 
 
 def _take(code: PromoCode, units: int) -> None:

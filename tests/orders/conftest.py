@@ -21,7 +21,7 @@ class Catalog:
             store=self.store, event_category=self.category, event_name="Mseto Music Show", event_venue="Nairobi",
             event_description="music concert", start_date=timezone.now() + timedelta(days=30), is_published=True,
         )
-        self.vvip = ticket_create(self.event, "VVIP", "4500.00", quantity=50)
+        self.vvip = ticket_create(self.event, "VVIP", "4500.00", quantity=50, allow_pay_later=True)
         self.regular = ticket_create(self.event, "Regular", "1000.00", quantity=500)
         self.album = Album.objects.create(
             store=self.store, category=Category.objects.get_or_create(name="HipHop")[0],

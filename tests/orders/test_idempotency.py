@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 def test_same_key_and_body_returns_first_answer_and_creates_nothing(api, catalog):
     body = order_body((catalog.vvip, 2))
-    first = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    again = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    first = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000001")
+    again = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000001")
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert Order.objects.count() == 1
@@ -18,8 +18,8 @@ def test_same_key_and_body_returns_first_answer_and_creates_nothing(api, catalog
 
 
 def test_same_key_with_other_body_is_409(api, catalog):
-    api.post("/stores/orders/", order_body((catalog.vvip, 2)), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
-    response = api.post("/stores/orders/", order_body((catalog.vvip, 3)), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    api.post("/stores/orders/", order_body((catalog.vvip, 2)), format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000002")
+    response = api.post("/stores/orders/", order_body((catalog.vvip, 3)), format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000002")
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
@@ -33,9 +33,9 @@ def test_key_older_than_a_day_starts_afresh(api, catalog):
     from orders.models import IdempotencyKey
 
     body = order_body((catalog.vvip, 1))
-    api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000003")
     IdempotencyKey.objects.update(created=timezone.now() - timedelta(hours=25))
-    response = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    response = api.post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="order-key-0000003")
     assert response.status_code == 201
     assert Order.objects.count() == 2
 
@@ -52,8 +52,8 @@ def test_keys_belong_to_their_caller(catalog):
     from tests.factories import UserFactory
 
     body = order_body((catalog.vvip, 1))
-    first = client_for(UserFactory()).post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
-    other = client_for(UserFactory()).post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    first = client_for(UserFactory()).post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="shared-key-000000001")
+    other = client_for(UserFactory()).post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="shared-key-000000001")
     assert first.status_code == other.status_code == 201
     assert first.json()["id"] != other.json()["id"]
 
@@ -79,7 +79,7 @@ def test_concurrent_duplicates_create_one_order():
 
     def post(_):
         try:
-            response = APIClient().post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="race")
+            response = APIClient().post("/stores/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="race-key-00000001")
             return response.status_code, response.json()["id"]
         finally:
             connections.close_all()

@@ -64,12 +64,12 @@ def test_zero_amount_order_paid_at_once(api, catalog):
     assert response.json()["order_status"] == "PAID"
 
 
-def test_ticket_names_kept_as_sent_even_when_more_than_quantity(api, catalog):
+def test_ticket_names_bounded_by_quantity_when_more_names_than_units(api, catalog):
     line = {"item_id": str(catalog.vvip.pk), "type_name": "store.ticket", "item_quantity": 2,
             "ticket_names": ["Alice", "Bob", "Martin"]}
     response = api.post("/stores/orders/", order_body(line), format="json")
     assert response.status_code == 201
-    assert OrderLine.objects.get().ticket_names == ["Alice", "Bob", "Martin"]
+    assert OrderLine.objects.get().ticket_names == ["Alice", "Bob"]
 
 
 def test_payer_defaults_to_customer_for_exact_payment_method(api, catalog):

@@ -64,11 +64,13 @@ def test_validate_order_reports_errors(api, catalog):
 
 def test_verify_order_returns_payment_state_without_personal_data(api, catalog):
     number = api.post("/stores/order/", _v1_body(catalog), format="json").json()["order_number"]
-    response = api.post("/stores/order/verify_order/", {"order_number": number.lower()}, format="json")
+    response = api.post("/stores/order/verify_order/", {"order_number": number.lower(),
+                                                        "phone_number": CUSTOMER["phone_number"]}, format="json")
     assert response.status_code == 200
     assert response.json()["order_status"] == "PENDING" and response.json()["order_balance"] == "9000.00"
-    assert "customer" not in response.json()
-    assert api.post("/stores/order/verify_order/", {"order_number": "ZZZZZZ"}, format="json").status_code == 404
+    assert "customer" not in response.json() and "id" not in response.json()
+    unknown = {"order_number": "ZZZZZZ", "phone_number": CUSTOMER["phone_number"]}
+    assert api.post("/stores/order/verify_order/", unknown, format="json").status_code == 404
 
 
 def test_v1_list_is_role_scoped(api, catalog):
@@ -78,10 +80,9 @@ def test_v1_list_is_role_scoped(api, catalog):
     assert client_for(catalog.agent).get("/stores/order/").json()["count"] == 0
 
 
-def test_verify_order_is_throttled(api, catalog, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "order_lookup", "2/min")
-    statuses = [api.post("/stores/order/verify_order/", {"order_number": "ZZZZZZ"}, format="json").status_code
-                for _ in range(3)]
+def test_verify_order_is_throttled_per_order_number(api, catalog, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "order_lookup_number": "2/min"}}
+    statuses = [api.post("/stores/order/verify_order/", {"order_number": "ZZZZZZ", "email": f"x{n}@example.com"},
+                         format="json", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
     assert statuses == [404, 404, 429]

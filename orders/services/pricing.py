@@ -1,0 +1,180 @@
+"""The pricing step of an order: load, check and price its lines, and write nothing.
+
+`order_place` runs it and then writes the order; `order_quote` runs it alone, so a quote can
+never create an order, start a payment, reserve a seat or hand out a download link.
+"""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+
+from mookh.core.errors import InvalidInput
+from mookh.core.identity import email_identity
+from mookh.core.phone import phone_country
+from orders.models import PaymentMethod
+from orders.services.buyers import buyer_limits_check
+from orders.services.inputs import LineInput, Person
+from orders.services.items import LoadedLine, items_load, line_sale_problems
+from orders.services.promotions import lines_discount
+from stores.errors import TicketSoldOut
+from stores.models import StoreAgent, Ticket
+from stores.selectors import item_unit_price
+from users.selectors import user_is_super_admin
+
+MOBILE_METHODS = {"KE": ("MPESA", "AIRTEL"), "UG": ("MTNUG", "AIRTELUG")}  # first is the default
+POS_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
+MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what a line's and an order's amount columns hold
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who the order counts against for per-buyer limits: the mailbox and the E.164 phone."""
+
+    email: str
+    phone: str
+
+    @classmethod
+    def of(cls, person: Person) -> "Buyer":
+        return cls(email=email_identity(person.email), phone=person.phone_number or "")
+
+
+@dataclass(frozen=True)
+class PricedOrder:
+    currency: str
+    lines: list[LoadedLine]
+    amount: Decimal
+    buyer: Buyer
+    agent: object  # the POS agent (a User) or None
+    exact_payment_method: str
+    payment_window: timedelta
+
+    @property
+    def promo_amount(self) -> Decimal:
+        return sum((line.promo_amount for line in self.lines), Decimal("0.00"))
+
+    @property
+    def has_promo(self) -> bool:
+        return any(line.promo_code_id for line in self.lines)
+
+
+def order_price(*, customer: Person, lines: list[LineInput], currency: str, payment_method: str, now,
+                payer: Person | None = None, exact_payment_method: str | None = None, agent_id=None,
+                placed_by=None, is_pay_later: bool = False, payment_installments: int = 1,
+                only_store_id=None, lock_buyer: bool = False, **_placement_only) -> PricedOrder:
+    """Every rule an order must pass, in the order a buyer would want to hear about them.
+
+    `lock_buyer` (placement only) serializes the same buyer's concurrent orders for the
+    per-buyer counts; a quote reads them without locking.
+    """
+    if not lines:
+        raise InvalidInput({"order_detail": "An order needs at least one item."})
+    loaded = _lines_checked(lines, currency=currency, now=now, only_store_id=only_store_id)
+    agent = _agent_checked(payment_method, agent_id=agent_id, placed_by=placed_by, loaded=loaded)
+    exact = _exact_payment_method(payment_method, exact_payment_method, payer or customer)
+    pay_later = is_pay_later or payment_installments > 1
+    _installments_checked(payment_installments)
+    if pay_later:
+        _pay_later_checked(loaded, is_pay_later=is_pay_later)
+    buyer = Buyer.of(customer)
+    promo_errors = lines_discount(loaded, currency=currency, email=buyer.email, phone=buyer.phone, now=now)
+    if promo_errors:
+        raise InvalidInput({"order_detail": promo_errors})
+    buyer_limits_check(loaded, email=buyer.email, phone=buyer.phone, pay_later=pay_later, lock=lock_buyer)
+    amount = sum((line.selling_price for line in loaded), Decimal("0.00"))
+    if amount > MAX_ORDER_AMOUNT or any(line.unit_price * line.quantity > MAX_ORDER_AMOUNT for line in loaded):
+        raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {currency}."})
+    return PricedOrder(currency=currency, lines=loaded, amount=amount, buyer=buyer, agent=agent, exact_payment_method=exact,
+                       payment_window=_payment_window(loaded, pay_later=pay_later))
+
+
+def _lines_checked(lines, *, currency: str, now, only_store_id=None) -> list[LoadedLine]:
+    loaded, errors = items_load(lines)
+    units_by_item = Counter()
+    for line in loaded:
+        units_by_item[line.item.pk] += line.quantity
+    missing_currency = False
+    for line in loaded:
+        problems = line_sale_problems(line, now=now, units_in_order=units_by_item[line.item.pk])
+        if only_store_id and str(line.store.pk) != str(only_store_id):
+            problems.setdefault("item_id", []).append("This item is not sold by store_fk.")
+        price = item_unit_price(line.item, currency)
+        if price is None:
+            missing_currency = True
+            problems.setdefault("item_id", []).append(f"This item is not priced in {currency}.")
+        else:
+            line.unit_price = price
+        errors[line.index].update(problems)
+    if not any(errors):
+        _units_left_check(loaded, units_by_item)
+    if any(errors):
+        # Keyed by line index, like DRF's own errors for a list of objects.
+        fields = {"order_detail": {index: problems for index, problems in enumerate(errors) if problems}}
+        if missing_currency:
+            fields["currency"] = [f"Every item must be priced in {currency}."]
+        raise InvalidInput(fields)
+    return loaded
+
+
+def _units_left_check(loaded, units_by_item) -> None:
+    """Sold out as far as can be read now; placement's conditional UPDATE is what decides."""
+    for line in loaded:
+        if isinstance(line.item, Ticket) and units_by_item[line.item.pk] > line.item.tickets_available:
+            raise TicketSoldOut(ticket_id=str(line.item.pk))
+
+
+def _agent_checked(payment_method, *, agent_id, placed_by, loaded):
+    """POS methods need the authenticated agent (or owner) of every item's store."""
+    if payment_method not in POS_METHODS:
+        return None
+    if placed_by is None or not placed_by.is_authenticated:
+        raise InvalidInput({"agent": f"{payment_method} orders are placed by a signed-in store agent."})
+    if agent_id and str(agent_id) != str(placed_by.pk):
+        raise InvalidInput({"agent": "The agent must be the signed-in user placing the order."})
+    if user_is_super_admin(placed_by):
+        return placed_by
+    store_ids = {line.store.pk for line in loaded}
+    owned = {line.store.pk for line in loaded if line.store.owner_id == placed_by.pk}
+    agent_of = set(StoreAgent.objects.filter(user=placed_by, store_id__in=store_ids - owned)
+                   .values_list("store_id", flat=True)) if store_ids - owned else set()
+    if owned | agent_of != store_ids:
+        raise InvalidInput({"agent": "You are not an agent of every store in this order."})
+    return placed_by
+
+
+def _exact_payment_method(payment_method: str, exact: str | None, payer: Person) -> str:
+    exact = (exact or "").strip().upper()
+    options = MOBILE_METHODS.get(phone_country(payer.phone_number), ())
+    if payment_method in (PaymentMethod.MOBILE, PaymentMethod.MOBILE_CASH) and options:
+        if not exact:
+            return options[0]
+        if exact in options:
+            return exact
+        raise InvalidInput({"exact_payment_method": f"For this phone number use one of: {', '.join(options)}."})
+    if exact:
+        raise InvalidInput({"exact_payment_method": f"Not available for {payment_method} with this phone number."})
+    return ""
+
+
+def _installments_checked(installments: int) -> None:
+    if not 1 <= installments <= settings.ORDER_MAX_INSTALLMENTS:
+        raise InvalidInput({"payment_installments":
+                            f"Choose between 1 and {settings.ORDER_MAX_INSTALLMENTS} installments."})
+
+
+def _pay_later_checked(loaded, *, is_pay_later: bool) -> None:
+    """Pay-later and installment orders hold seats for 48 h: only on ticket types that allow it
+    (albums hold no stock, so they may be paid later)."""
+    if all(line.item.allow_pay_later for line in loaded if isinstance(line.item, Ticket)):
+        return
+    field = "is_pay_later" if is_pay_later else "payment_installments"
+    raise InvalidInput({field: "Some tickets in this order must be paid at once."}, code="pay_later_not_allowed")
+
+
+def _payment_window(loaded, *, pay_later: bool) -> timedelta:
+    """Pay-later: 48 h. Otherwise the shortest window among the order's events (default 15 min)."""
+    if pay_later:
+        return settings.ORDER_PAY_LATER_WINDOW
+    minutes = [line.item.event.payment_window_minutes for line in loaded if isinstance(line.item, Ticket)]
+    return timedelta(minutes=min(minutes)) if minutes else settings.ORDER_PAYMENT_WINDOW
