@@ -13,15 +13,25 @@ TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL
 	CACHE_URL=locmemcache://
 WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 
-.PHONY: install run serve test worker beat bench demo migrate check-services
+.PHONY: install install-dev run serve test worker beat bench demo migrate check-services
 
-$(BIN)/.installed: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# Runtime packages (run, serve, worker, beat; the Docker image installs the same file).
+$(BIN)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# Runtime and test packages (test, bench): redone when either file changes.
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
 
 migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -43,7 +53,7 @@ worker: install
 beat: install
 	$(BIN)/celery -A mookh beat --loglevel=INFO
 
-check-services: install
+check-services: install-dev
 	$(TEST_ENV) $(BIN)/python tests/services_check.py
 
 test: check-services

@@ -57,7 +57,7 @@ def _tickets_issued(count: int):
     """An event with `count` tickets, issued the real way: orders placed, then paid. Returns the agent."""
     from django.utils import timezone
 
-    from orders.services import LineInput, Person, order_place, payment_apply
+    from orders.services import LineInput, OrderRequest, Person, order_place, payment_apply
     from stores.models import Event, EventCategory, Store, StoreAgent, StoreType, Ticket
     from users.models import User
 
@@ -73,18 +73,18 @@ def _tickets_issued(count: int):
                                    quantity=count, is_published=True)
     for n in range(0, count, UNITS_PER_ORDER):
         units = min(UNITS_PER_ORDER, count - n)
-        order = order_place(customer=Person(name=f"Fan {n}", email=f"fan{n}@example.com",
-                                            phone_number="+254720111222"),
-                            lines=[LineInput(item_id=ticket.pk, type_name="store.ticket", item_quantity=units)],
-                            currency="KES", payment_method="MOBILE")
+        order = order_place(OrderRequest(
+            customer=Person(name=f"Fan {n}", email=f"fan{n}@example.com", phone_number="+254720111222"),
+            lines=(LineInput(item_id=ticket.pk, type_name="store.ticket", item_quantity=units),),
+            currency="KES", payment_method="MOBILE")).order
         payment_apply(order_id=order.pk, amount=Decimal(order.order_amount), currency="KES", provider="bench",
                       reference=f"bench-{n}")
     return agent, event
 
 
 def _codes(event) -> list[str]:
-    from orders.models import IssuedTicket
-    from orders.tickets.qr import issued_ticket_token
+    from tickets.models import IssuedTicket
+    from tickets.qr import issued_ticket_token
 
     tickets = IssuedTicket.objects.filter(event=event).order_by("pk")
     return [issued_ticket_token(ticket) for ticket in tickets]
@@ -137,7 +137,7 @@ def main() -> None:
     django_setup(database_url)
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from orders.models import IssuedTicket
+    from tickets.models import IssuedTicket
 
     started = time.monotonic()
     agent, event = _tickets_issued(TICKETS)

@@ -8,10 +8,13 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables already in the environment win over the file; ENV_FILE names another file to read.
+environ.Env.read_env(env("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else environ.Env.NOTSET)
+# The development key is long enough for HS256 (tokens are signed with it unless JWT_SIGNING_KEY).
+SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-for-make-run-only-never-in-production"
+                 if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reverse proxies in front of the server. 0: it faces the internet, and X-Forwarded-* headers are
@@ -31,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
     "mookh.core",
@@ -39,11 +43,15 @@ INSTALLED_APPS = [
     "stores",
     "promos",
     "orders",
+    "tickets",
     "payments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mookh.core.error_pages.JsonNotFoundMiddleware",
+    # Serves /static/ (collectstatic's STATIC_ROOT) under gunicorn too; runserver serves it with DEBUG.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "mookh.core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,14 +150,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Email: Django's own settings; any django-anymail backend works by configuration ---
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent_emails"))
+# With DEBUG (`make run`) and no backend named, email and SMS are written under SENT_MESSAGES_DIR.
+SENT_MESSAGES_DIR = BASE_DIR / "sent_messages"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend" if DEBUG
+                    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(SENT_MESSAGES_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mookh <no-reply@mookh.local>")
 ANYMAIL = env.json("ANYMAIL", default={})
 
 # --- Notifications: SMS backend, outbox delivery policy, Celery beat schedule ---
-SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
-SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "sent_sms" / "sms.jsonl"))
+# A dotted path, or one of the short names console, file, locmem, africastalking.
+SMS_BACKEND = env("SMS_BACKEND", default="file" if DEBUG else "console")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(SENT_MESSAGES_DIR / "sms.jsonl"))
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="")
 AFRICASTALKING_USERNAME = env("AFRICASTALKING_USERNAME", default="sandbox")
 AFRICASTALKING_API_KEY = env("AFRICASTALKING_API_KEY", default="")
@@ -284,6 +296,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stores, events, tickets, digital content, promotions, orders and payments.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from this server's static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "orders.models.PaymentMethod",
@@ -327,8 +343,15 @@ ORDER_MAX_INSTALLMENTS = env.int("ORDER_MAX_INSTALLMENTS", default=6)
 ORDER_REMINDER_LEAD = timedelta(hours=env.int("ORDER_REMINDER_LEAD_HOURS", default=6))
 ORDER_EXPIRY_WARNING_LEAD = timedelta(hours=env.int("ORDER_EXPIRY_WARNING_LEAD_HOURS", default=2))
 STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
+# Apps above orders act on an order that becomes PAID or REFUNDED: dotted paths of callables
+# (order=Order) the order engine runs inside the transaction that changes the order.
+ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
+ORDER_REFUNDED_HOOKS = ["tickets.services.tickets_void"]
+# Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
+# of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
+EVENT_STATISTICS_PROVIDERS = ["orders.selectors.event_sales_statistics", "tickets.selectors.event_tickets_by_status"]
 
-# --- Tickets: signed QR codes, gate check-in, album download links (orders/tickets/) ---
+# --- Tickets (tickets/): signed QR codes, gate check-in; album download links (orders/downloads.py) ---
 # Ed25519 key signing ticket QR codes: base64 of a raw 32-byte seed, or a PKCS#8 PEM. Read at first
 # use. Unset: generated into TICKET_SIGNING_KEY_FILE when DEBUG is on; a start-up error when it is off.
 TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
@@ -340,7 +363,7 @@ TICKET_LINK_BASE_URL = env("TICKET_LINK_BASE_URL", default=STOREFRONT_URL)
 ALBUM_DOWNLOAD_LINK_TTL = timedelta(hours=env.int("ALBUM_DOWNLOAD_LINK_HOURS", default=24))
 CHECK_IN_BATCH_MAX_SCANS = env.int("CHECK_IN_BATCH_MAX_SCANS", default=1000)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
-    "IssuedTicketStatusEnum": "orders.tickets.models.IssuedTicketStatus",
-    "ScanResultEnum": "orders.tickets.models.ScanResult",
+    "IssuedTicketStatusEnum": "tickets.models.IssuedTicketStatus",
+    "ScanResultEnum": "tickets.models.ScanResult",
 })
 # --- end of tickets ---

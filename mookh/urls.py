@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mookh.core.api import optional_slash_path
 from mookh.core.health import health
@@ -10,15 +10,20 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     optional_slash_path("health/", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Swagger UI from this server's static files; its start-up script comes from ?script, not inline.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("users/", include("stores.api.invitation_urls")),  # users/invitations/: agent invitations
     path("users/", include("users.api.urls")),
     path("stores/", include("stores.api.urls")),
     path("stores/", include("promos.api.urls")),
     path("stores/", include("orders.api.urls")),
-    path("stores/", include("orders.tickets.api.urls")),
+    path("stores/", include("tickets.api.urls")),
     path("payments/", include("payments.api.urls")),
 ]
+
+# Unknown paths and unhandled errors answer JSON, except in the admin (mookh.core.error_pages).
+handler404 = "mookh.core.error_pages.page_not_found"
+handler500 = "mookh.core.error_pages.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

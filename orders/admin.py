@@ -126,6 +126,3 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key", "order", "response_status", "created")
     search_fields = ("key", "order__order_number")
     raw_id_fields = ("order",)
-
-
-from orders.tickets import admin as tickets_admin  # noqa: E402,F401

@@ -19,3 +19,17 @@ class OrderNotPayable(DomainError):
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
     message = "This Idempotency-Key was already used with a different request body."
+
+
+class DownloadLinkInvalid(DomainError):
+    """Forged or altered, for a file the line does not entitle, or its order is no longer paid."""
+
+    status = 404
+    code = "download_link_invalid"
+    message = "This download link is not valid."
+
+
+class DownloadLinkExpired(DomainError):
+    status = 410
+    code = "download_link_expired"
+    message = "This download link has expired."

@@ -1,11 +1,11 @@
+import uuid
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from mookh.core.identity import email_identity
-from orders.models import IssuedTicket, Order, OrderChannel, OrderLine, OrderStatus
-from stores.models import MediaFile
-from orders.tickets.selectors import issued_ticket_counts_by_status
+from orders.models import Order, OrderChannel, OrderLine, OrderStatus
+from stores.models import Album, MediaFile, Ticket
 from users.selectors import user_is_super_admin
 
 
@@ -14,7 +14,7 @@ def orders_with_lines() -> QuerySet[Order]:
     lines = OrderLine.objects.select_related(
         "store", "ticket__event", "album__category", "album__media_type", "album__store"
     ).prefetch_related(
-        Prefetch("issued_tickets", queryset=IssuedTicket.objects.order_by("sequence")),
+        "issued_tickets",  # a ticket line's issued tickets (the tickets app's reverse relation)
         Prefetch("album__media_files", queryset=MediaFile.objects.order_by("position", "created")),
     )
     return Order.objects.select_related("agent").prefetch_related(Prefetch("lines", queryset=lines))
@@ -73,10 +73,9 @@ def installments_amount(order: Order) -> Decimal:
 
 
 def event_sales_statistics(event_ids) -> dict:
-    """Per event: ticket units sold, units and amounts per order channel (paid orders), and
-    issued tickets by status. Two queries for any number of events; amounts are per currency."""
-    stats = {event_id: {"tickets_total_sales": 0, "tickets_sales_by_platform": {}, "tickets_by_status": {}}
-             for event_id in event_ids}
+    """EVENT_STATISTICS_PROVIDERS: per event, ticket units sold and units and amounts per order
+    channel (paid orders). One query for any number of events; amounts are per currency."""
+    stats = {event_id: {"tickets_total_sales": 0, "tickets_sales_by_platform": {}} for event_id in event_ids}
     rows = (OrderLine.objects.filter(ticket__event_id__in=event_ids, order__status=OrderStatus.PAID)
             .values("ticket__event_id", "order__order_channel", "order__currency")
             .annotate(units=Sum("item_quantity"), amount=Sum("selling_price")).order_by())
@@ -87,6 +86,24 @@ def event_sales_statistics(event_ids) -> dict:
                                                                {"units": 0, "amounts": {}})
         channel["units"] += row["units"]
         channel["amounts"][row["order__currency"]] = f"{row['amount']:.2f}"
-    for event_id, counts in issued_ticket_counts_by_status(event_ids).items():
-        stats[event_id]["tickets_by_status"] = counts
     return stats
+
+
+def album_file_entitled(*, line_id, media_file_id) -> MediaFile | None:
+    """The media file, while it is in the album of this order line and the line's order is PAID."""
+    try:
+        line_id, media_file_id = uuid.UUID(str(line_id)), uuid.UUID(str(media_file_id))
+    except ValueError:
+        return None
+    return MediaFile.objects.filter(pk=media_file_id, album__order_lines__pk=line_id,
+                                    album__order_lines__order__status=OrderStatus.PAID).first()
+
+
+def order_lines_store_ids(lines) -> list:
+    """The store of each requested line's item (None for an unknown item), in two queries."""
+    ids = {Ticket.TYPE_NAME: set(), Album.TYPE_NAME: set()}
+    for line in lines:
+        ids.get(line.type_name, set()).add(line.item_id)
+    stores = dict(Ticket.objects.filter(pk__in=ids[Ticket.TYPE_NAME]).values_list("pk", "event__store_id"))
+    stores.update(Album.objects.filter(pk__in=ids[Album.TYPE_NAME]).values_list("pk", "store_id"))
+    return [stores.get(line.item_id) for line in lines]

@@ -29,7 +29,7 @@ class Promotion(TimeStamped):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SINGLE)
     name = models.CharField(max_length=200, blank=True)
     discount_type = models.CharField(max_length=8, choices=DiscountType.choices)
-    # Both amounts are kept as sent; discount_type decides which one applies (per unit).
+    # Only the amount discount_type selects is kept (the other is null); it applies per unit.
     percent_discount = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     fixed_discount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     minimum_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0,

@@ -6,7 +6,6 @@ from django.contrib import admin
 from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.currency import InvalidAmount, InvalidCurrency, amount_parse, currency_normalize
 from mookh.core.errors import DomainError
-from orders.tickets.selectors import issued_ticket_counts_by_status
 from stores import services
 from stores.models import (
     Album, Category, Event, EventCategory, MediaFile, MediaType, Schedule, Store, StoreAgent, StoreAgentInvitation,
@@ -189,15 +188,6 @@ class EventAdmin(TicketCountersSafeMixin, admin.ModelAdmin):
     autocomplete_fields = ("store", "parent_event")
     date_hierarchy = "start_date"
     inlines = (ScheduleInline, TicketInline, SubEventInline)
-    readonly_fields = ("check_ins",)
-
-    @admin.display(description="check-ins")
-    def check_ins(self, event):
-        if event.pk is None:
-            return "-"
-        counts = issued_ticket_counts_by_status([event.pk])[event.pk]
-        issued = sum(counts.values()) - counts["VOID"]
-        return f"{counts['CHECKED_IN']} of {issued} tickets checked in ({counts['VOID']} void)"
 
 
 @admin.register(Schedule)

@@ -79,9 +79,8 @@ def _festival_parts(*, owner, store, category, festival) -> None:
 
 def _album(owner, store) -> None:
     category, _ = Category.objects.get_or_create(name="Afro Pop")
-    for name in ("ALBUM", "TRACK", "EBOOK"):
-        MediaType.objects.get_or_create(name=name)
     if not Album.objects.filter(store=store, name="Nairobi Nights").exists():
+        # The media types ALBUM, TRACK and EBOOK come with the migrations.
         services.album_create(actor=owner, store=store, media_type=MediaType.objects.get(name="ALBUM"),
                               category=category, name="Nairobi Nights", description="Ten tracks from the city.",
                               authors=["Mtiaji"], prices={"KES": Decimal("800.00")}, is_published=True)

@@ -3,11 +3,15 @@
 Rows are touched in primary-key order so that two orders over the same ticket types cannot
 deadlock. The CHECK constraint `ticket_never_oversold` backs the same invariant in the database.
 """
+import logging
+
 from django.db import connection
 from django.db.models import F, QuerySet
 
 from stores.errors import TicketSoldOut
 from stores.models import Ticket
+
+logger = logging.getLogger(__name__)
 
 
 def tickets_reserve(*, quantities: dict) -> None:
@@ -52,6 +56,14 @@ def tickets_convert_to_sold(*, quantities: dict) -> None:
     """Turn reserved units into sold ones (payment)."""
     for ticket_id, units in sorted(quantities.items(), key=lambda item: str(item[0])):
         Ticket.objects.filter(pk=ticket_id).update(reserved=F("reserved") - units, sold=F("sold") + units)
+
+
+def tickets_sold_return(*, quantities: dict) -> None:
+    """Put sold units back on sale (refund). Conditional: `sold` never drops below 0; a type that
+    counts fewer sold units than asked is left as it is."""
+    for ticket_id, units in sorted(quantities.items(), key=lambda item: str(item[0])):
+        if not Ticket.objects.filter(pk=ticket_id, sold__gte=units).update(sold=F("sold") - units):
+            logger.warning("ticket %s: %d units to put back on sale, fewer sold", ticket_id, units)
 
 
 def tickets_lock(tickets: QuerySet[Ticket]) -> list[Ticket]:

@@ -1,10 +1,15 @@
 """Catalog reads: who may see which store's objects, storefront listings, event statistics."""
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from mookh.core.currency import CENT
 from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, StoreAgentInvitation, Ticket
@@ -141,6 +146,7 @@ SALE_CLOSED_MESSAGES = {
     "not_published": "This item is not on sale.",
     "sales_not_started": "This item is not on sale: sales have not started.",
     "sales_ended": "This item is not on sale: sales have ended.",
+    "event_ended": "This item is not on sale: the event has ended.",
 }
 
 
@@ -157,11 +163,26 @@ def item_unit_price(item: Ticket | Album, currency: str) -> Decimal | None:
     return None
 
 
+def event_ends_at(event: Event) -> datetime:
+    """When an event is over: its `end_date`; without one, the end of the day it starts on, in its
+    store's time zone (an evening concert still sells at the gate until midnight, not the next day).
+    Reads `event.store`."""
+    if event.end_date:
+        return event.end_date
+    zone = ZoneInfo(event.store.time_zone)
+    try:
+        start_day = event.start_date.astimezone(zone).date()
+        return datetime.combine(start_day + timedelta(days=1), time.min, tzinfo=zone)
+    except OverflowError:  # a start at the very end of the calendar: it never ends
+        return datetime.max.replace(tzinfo=dt_timezone.utc)
+
+
 def ticket_sale_closed_reason(ticket: Ticket, *, now) -> str | None:
     """Why `ticket` cannot be sold at `now`, or None when it is on sale (units left aside).
 
-    "not_published" (the ticket or its event unpublished, or the store inactive), "sales_not_started"
-    or "sales_ended". Reads `ticket.event.store`: load tickets with select_related("event__store").
+    "not_published" (the ticket or its event unpublished, or the store inactive), "sales_not_started",
+    "sales_ended", or "event_ended" (see `event_ends_at`; whatever `sales_end` says). Reads
+    `ticket.event.store`: load tickets with select_related("event__store").
     """
     event = ticket.event
     if not (ticket.is_published and event.is_published and event.store.is_active):
@@ -170,6 +191,8 @@ def ticket_sale_closed_reason(ticket: Ticket, *, now) -> str | None:
         return "sales_not_started"
     if ticket.sales_end and now > ticket.sales_end:
         return "sales_ended"
+    if now >= event_ends_at(event):
+        return "event_ended"
     return None
 
 
@@ -219,7 +242,7 @@ def event_statistics(event_ids, *, public: bool = False) -> dict:
     """Ticket counts per event, in one query whatever the number of events.
 
     Returns {event_id: {tickets_count_by_category, total_event_tickets}}; the sales figures
-    come from orders (orders.selectors.event_sales_statistics). For the store's staff each entry
+    come from the apps that own them (event_staff_statistics). For the store's staff each entry
     of `tickets_count_by_category` is `id, ticket_name, quantity, sold, reserved, available`.
     `public` is what anyone else may see: published ticket types only, each with `id,
     ticket_name, available` (how much sold or is held in unpaid orders is the store's business).
@@ -239,3 +262,12 @@ def event_statistics(event_ids, *, public: bool = False) -> dict:
         entry["total_event_tickets"] = (entry["total_event_tickets"] or 0) + row["quantity"]
     return stats
 
+
+def event_staff_statistics(event_ids) -> dict:
+    """The figures apps above the catalog own (sales, issued tickets by status), for the store's
+    staff: what every EVENT_STATISTICS_PROVIDERS callable returns, merged per event."""
+    stats: dict = {event_id: {} for event_id in event_ids}
+    for path in settings.EVENT_STATISTICS_PROVIDERS:
+        for event_id, figures in import_string(path)(event_ids).items():
+            stats[event_id].update(figures)
+    return stats

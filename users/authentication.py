@@ -24,7 +24,18 @@ def token_signed_in_at(token) -> datetime | None:
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
-    """simplejwt's authentication, plus `User.tokens_valid_after`, read from the user it loads anyway."""
+    """simplejwt's authentication, plus `User.tokens_valid_after`, read from the user it loads anyway.
+
+    An Authorization header that is not `Bearer <token>` (another scheme, no token, two tokens, an
+    empty value) is refused with a 401, never taken for an anonymous request: a client that meant
+    to sign in learns that it did not."""
+
+    def get_raw_token(self, header):
+        raw_token = super().get_raw_token(header)
+        if raw_token is None:
+            raise AuthenticationFailed("The Authorization header must be 'Bearer <access token>'.",
+                                       code="bad_authorization_header")
+        return raw_token
 
     def get_user(self, validated_token):
         user = super().get_user(validated_token)

@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -134,8 +135,19 @@ def _one_time_code_use(code: OneTimeCode) -> None:
     User.objects.filter(pk=code.user_id).update(code_failures=0, code_failures_since=None)
 
 
-def user_verify(*, email: str, code: str) -> User:
+@dataclass(frozen=True)
+class Verification:
+    user: User
+    already_verified: bool  # verified before this request: nothing was checked or changed
+
+
+def user_verify(*, email: str, code: str) -> Verification:
+    """Verify the account with its emailed code. An account verified already is told so whatever
+    the code (registration tells anyone that the account exists); an unverified or unknown one
+    gets CodeInvalid for every wrong, expired or locked code alike."""
     user = user_get_by_email(email)
+    if user is not None and user.is_verified:
+        return Verification(user=user, already_verified=True)
     with transaction.atomic():
         live = _one_time_code_match(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
         if live is not None:
@@ -145,7 +157,7 @@ def user_verify(*, email: str, code: str) -> User:
         raise CodeInvalid()
     logger.info("verified user %s", user.pk)
     user.refresh_from_db()
-    return user
+    return Verification(user=user, already_verified=False)
 
 
 def _resend_allowed(kind: str, email: str) -> bool:

@@ -49,11 +49,12 @@ def amount_parse(value) -> Decimal:
         raise InvalidAmount(f"{value!r} is not an amount.")
     if amount < 0:
         raise InvalidAmount("An amount may not be negative.")
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise InvalidAmount("An amount has at most 2 decimal places.")
+    # Before quantizing: "1e999999" has more digits than any Decimal context holds.
     if amount > AMOUNT_MAX:
         raise InvalidAmount(f"An amount may be at most {AMOUNT_MAX}.")
-    return amount.quantize(CENT)
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise InvalidAmount("An amount has at most 2 decimal places.")
+    return abs(amount.quantize(CENT))  # "-0" is 0.00
 
 
 def amount_format(amount) -> str:

@@ -11,8 +11,14 @@ PAGE_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsa
 # DRF's browsable API loads its scripts, styles and fonts from this host's static files.
 BROWSABLE_API_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# These pages bring their own scripts (Swagger UI and ReDoc from their CDN) and get no policy here.
-UNPOLICED_VIEWS = (SpectacularSwaggerView, SpectacularRedocView)
+# Swagger UI and ReDoc load from this host's static files (drf-spectacular-sidecar): scripts from
+# 'self' only (Swagger UI's start-up script is a separate file), the pages' own inline <style>, and
+# ReDoc's search worker from a blob: URL.
+DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+               "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
+DOCS_VIEWS = (SpectacularSwaggerView, SpectacularRedocView)
+# The admin brings its own scripts and gets no policy here.
 UNPOLICED_NAMESPACES = {"admin"}
 
 
@@ -22,11 +28,13 @@ def _is_html(response) -> bool:
 
 def _unpoliced(request) -> bool:
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return False
-    view_class = getattr(match.func, "view_class", None)
-    return bool(UNPOLICED_NAMESPACES.intersection(match.namespaces)) or (
-        view_class is not None and issubclass(view_class, UNPOLICED_VIEWS))
+    return match is not None and bool(UNPOLICED_NAMESPACES.intersection(match.namespaces))
+
+
+def _docs_page(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    view_class = getattr(match.func, "view_class", None) if match is not None else None
+    return view_class is not None and issubclass(view_class, DOCS_VIEWS)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -40,5 +48,10 @@ class ContentSecurityPolicyMiddleware:
         if HEADER in response or not _is_html(response) or _unpoliced(request):
             return response
         renderer = getattr(response, "accepted_renderer", None)
-        response[HEADER] = BROWSABLE_API_POLICY if isinstance(renderer, BrowsableAPIRenderer) else PAGE_POLICY
+        if _docs_page(request):
+            response[HEADER] = DOCS_POLICY
+        elif isinstance(renderer, BrowsableAPIRenderer):
+            response[HEADER] = BROWSABLE_API_POLICY
+        else:
+            response[HEADER] = PAGE_POLICY
         return response

@@ -1,5 +1,7 @@
+from django.db import models
 from rest_framework import serializers
 
+from mookh.core.date_limits import InvalidMoment, moment_bounded
 from mookh.core.names import NAME_MAX_LENGTH, name_problem
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 
@@ -40,3 +42,23 @@ class PersonNameField(serializers.CharField):
         if problem:
             raise serializers.ValidationError(problem)
         return text
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's date-time, limited to what the database stores and reads back in any time zone
+    (`mookh.core.date_limits`): out-of-range years and offsets are a 400, never a 500."""
+
+    def enforce_timezone(self, value):
+        try:
+            if value.utcoffset() is not None:
+                moment_bounded(value)
+            value = super().enforce_timezone(value)
+            moment_bounded(value)
+        except (InvalidMoment, OverflowError) as exc:
+            message = str(exc) if isinstance(exc, InvalidMoment) else "This date is out of range."
+            raise serializers.ValidationError(message, code="invalid") from None
+        return value
+
+
+# For a ModelSerializer's `serializer_field_mapping`: its model date-times become DateTimeField above.
+MODEL_FIELDS_BOUNDED = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}

@@ -1,5 +1,6 @@
 import django_filters
 
+from mookh.core.filters import IsoDateTimeFilter
 from orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 
 
@@ -8,8 +9,8 @@ class OrderFilter(django_filters.FilterSet):
     payment_method = django_filters.ChoiceFilter(choices=PaymentMethod.choices)
     store = django_filters.UUIDFilter(method="filter_store")
     event = django_filters.UUIDFilter(method="filter_event")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created", lookup_expr="lt")
     order_number = django_filters.CharFilter(lookup_expr="iexact")
     customer_email = django_filters.CharFilter(lookup_expr="iexact")
     customer_phone = django_filters.CharFilter()

@@ -5,8 +5,11 @@ from rest_framework import serializers
 
 from mookh.core.serializers import PersonNameField, PhoneNumberField
 from orders.models import PaymentMethod
-from orders.services import LineInput, Person
+from orders.services import LineInput, OrderRequest, Person
 
+
+# A gate purchase is a POS sale: paid in cash or mobile cash to the agent at the gate.
+GATE_PAYMENT_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
 
 # Bounds on what one order line may carry (the service narrows them to what the item needs).
 TICKET_NAMES_MAX = 1000
@@ -44,7 +47,16 @@ class PersonInput(serializers.Serializer):
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
-        return Person(name=values["name"], email=values["email"].lower(), phone_number=values["phone_number"])
+        return Person(name=values["name"], email=values.get("email", "").lower(),
+                      phone_number=values["phone_number"])
+
+
+class OrderCustomerInput(PersonInput):
+    """A v2 order's customer: the email may be left out of a gate purchase only (OrderPlaceInput.validate)."""
+
+    email = serializers.EmailField(required=False, allow_blank=True,
+                                   help_text="Required, except for a gate purchase (is_gate_purchase, CASH or "
+                                             "MOBILE_CASH): a walk-up buyer needs only a name and phone number.")
 
 
 class LineInputSerializer(serializers.Serializer):
@@ -70,14 +82,22 @@ class OrderPlaceInput(serializers.Serializer):
     payment_installments = serializers.IntegerField(required=False, default=1)
     response_type = serializers.ChoiceField(choices=["json", "html"], required=False, default="html")
     is_gate_purchase = serializers.BooleanField(required=False, default=False)
-    customer = PersonInput()
+    customer = OrderCustomerInput()
     payer = PersonInput(required=False, allow_null=True)
     order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=100)
 
-    def service_arguments(self) -> dict:
-        """validated_data under the names `order_place` takes."""
-        data = dict(self.validated_data)
-        data.pop("response_type")
-        data["lines"] = data.pop("order_detail")
-        data["agent_id"] = data.pop("agent", None)
-        return data
+    def validate(self, attrs):
+        gate_sale = attrs["is_gate_purchase"] and attrs["payment_method"] in GATE_PAYMENT_METHODS
+        if not attrs["customer"].email and not gate_sale:
+            raise serializers.ValidationError({"customer": {"email": ["This field is required."]}})
+        return attrs
+
+    def order_request(self) -> OrderRequest:
+        data = self.validated_data
+        return OrderRequest(
+            customer=data["customer"], payer=data.get("payer"), lines=tuple(data["order_detail"]),
+            currency=data["currency"], payment_method=data["payment_method"],
+            exact_payment_method=data.get("exact_payment_method"), agent_id=data.get("agent"),
+            is_pay_later=data["is_pay_later"], payment_installments=data["payment_installments"],
+            is_gate_purchase=data["is_gate_purchase"],
+        )

@@ -5,9 +5,10 @@ these functions to render, so that the field list lives in one place per shape.
 """
 from django.conf import settings
 
+from mookh.core.datetimes import iso_datetime
 from orders.models import Order, OrderLine
 from orders.selectors import installments_amount
-from orders.tickets.links import line_media_files, line_ticket_fields
+from orders.links import line_media_files, line_ticket_fields
 
 
 def _money(value) -> str:
@@ -25,7 +26,7 @@ def line_representation(line: OrderLine, request=None) -> dict:
         "id": str(line.pk), "name": line.name, "item_id": str(line.item_id), "type_name": line.type_name,
         "item_quantity": line.item_quantity, "selling_price": _money(line.selling_price),
         "promo_amount": _money(line.promo_amount), "promo_code": line.promo_code,
-        "created": line.created.isoformat(), "updated": line.updated.isoformat(),
+        "created": iso_datetime(line.created), "updated": iso_datetime(line.updated),
     }
     if line.ticket_id:
         ticket, event = line.ticket, line.ticket.event
@@ -35,8 +36,8 @@ def line_representation(line: OrderLine, request=None) -> dict:
             "event_description": event.event_description, "event_poster": _file_url(event.event_poster, request),
             "event_link": f"{settings.STOREFRONT_URL.rstrip('/')}/event/{event.pk}",
             "ticket_name": ticket.ticket_name, "ticket_description": ticket.ticket_description,
-            "start_date": event.start_date.isoformat(),
-            "end_date": event.end_date.isoformat() if event.end_date else None,
+            "start_date": iso_datetime(event.start_date),
+            "end_date": iso_datetime(event.end_date),
             "ticket_names": line.ticket_names, "data_entries": line.data_entries,
         })
     else:
@@ -52,13 +53,15 @@ def line_representation(line: OrderLine, request=None) -> dict:
     return data
 
 
-def order_representation(order: Order, request=None) -> dict:
+def order_representation(order: Order, request=None, *, lines=None) -> dict:
+    """`lines`: the order's lines with their items, when the caller holds them (else read)."""
     return {
         "id": str(order.pk),
         "customer": {"email": order.customer_email, "name": order.customer_name, "phone_number": order.customer_phone},
         "payer": {"email": order.payer_email, "name": order.payer_name, "phone_number": order.payer_phone},
         "agent": str(order.agent_id) if order.agent_id else None,
-        "order_detail": [line_representation(line, request) for line in order.lines.all()],
+        "order_detail": [line_representation(line, request)
+                         for line in (order.lines.all() if lines is None else lines)],
         "order_status": order.status, "order_number": order.order_number, "currency": order.currency,
         "short_url": order.short_url, "order_amount": _money(order.order_amount),
         "order_balance": _money(order.order_balance), "payment_method": order.payment_method,
@@ -68,6 +71,6 @@ def order_representation(order: Order, request=None) -> dict:
         "is_mobile_payments": order.payment_method in ("MOBILE", "MOBILE_CASH"),
         "payment_reference": order.payment_reference, "is_pay_later": order.is_pay_later,
         "is_gate_purchase": order.is_gate_purchase, "flag_email_sent": order.flag_email_sent,
-        "flag_sms_sent": order.flag_sms_sent, "expires_at": order.expires_at.isoformat(),
-        "created": order.created.isoformat(), "updated": order.updated.isoformat(),
+        "flag_sms_sent": order.flag_sms_sent, "expires_at": iso_datetime(order.expires_at),
+        "created": iso_datetime(order.created), "updated": iso_datetime(order.updated),
     }

@@ -5,8 +5,9 @@ from orders.models import Order, OrderStatus, PaymentMethod
 NO_PROVIDER = "No payment provider is configured for {method} payments yet; the order stays PENDING until it is paid."
 
 
-def order_created_response(order: Order, *, response_type: str, request) -> dict:
-    order_data = OrderSerializer(order, context={"request": request}).data
+def order_created_response(order: Order, *, response_type: str, request, lines=None) -> dict:
+    """`lines`: the order's lines when the caller holds them already (a new order)."""
+    order_data = OrderSerializer(order, context={"request": request, "lines": lines}).data
     if order.status == OrderStatus.PAID:
         return order_data
     message = NO_PROVIDER.format(method=order.payment_method)

@@ -1,4 +1,5 @@
 """Response shapes of v2 orders (seed 001): declared for the schema, rendered by representation.py."""
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from orders.api.representation import line_representation, order_representation
@@ -13,8 +14,8 @@ class PersonOutput(serializers.Serializer):
     phone_number = serializers.CharField(allow_null=True)
 
 
-class OrderLineSerializer(serializers.Serializer):
-    """Ticket lines carry the ticket and event fields, album lines the album fields (seed 001)."""
+class OrderLineFields(serializers.Serializer):
+    """What every line carries."""
 
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -26,33 +27,52 @@ class OrderLineSerializer(serializers.Serializer):
     promo_code = serializers.CharField(**TEXT)
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
+
+
+class TicketOrderLineSerializer(OrderLineFields):
+    """A line of tickets (`type_name` store.ticket): the ticket type and its event; once the order
+    is paid, the issued tickets' pages."""
+
     ticket_url = serializers.URLField(**TEXT)
-    event = serializers.UUIDField(required=False, read_only=True)
-    event_name = serializers.CharField(required=False, read_only=True)
+    ticket_files = serializers.ListField(child=serializers.DictField(), read_only=True)
+    event = serializers.UUIDField(read_only=True)
+    event_name = serializers.CharField(read_only=True)
     event_venue = serializers.CharField(**TEXT)
-    event_description = serializers.CharField(required=False, read_only=True)
+    event_description = serializers.CharField(read_only=True)
     event_poster = serializers.URLField(**TEXT)
-    event_link = serializers.URLField(required=False, read_only=True)
-    ticket_name = serializers.CharField(required=False, read_only=True)
+    event_link = serializers.URLField(read_only=True)
+    ticket_name = serializers.CharField(read_only=True)
     ticket_description = serializers.CharField(**TEXT)
-    start_date = serializers.DateTimeField(required=False, read_only=True)
+    start_date = serializers.DateTimeField(read_only=True)
     end_date = serializers.DateTimeField(**TEXT)
-    ticket_files = serializers.ListField(child=serializers.DictField(), required=False, read_only=True)
-    ticket_names = serializers.ListField(child=serializers.CharField(), required=False, read_only=True)
-    data_entries = serializers.DictField(required=False, read_only=True)
-    album = serializers.UUIDField(required=False, read_only=True)
+    ticket_names = serializers.ListField(child=serializers.CharField(), read_only=True)
+    data_entries = serializers.DictField(read_only=True)
+
+
+class AlbumOrderLineSerializer(OrderLineFields):
+    """A line of digital content (`type_name` digital_content.album); once the order is paid, its
+    files with signed, expiring download links."""
+
+    album = serializers.UUIDField(read_only=True)
     category = serializers.UUIDField(**TEXT)
     category_name = serializers.CharField(**TEXT)
-    media_type = serializers.UUIDField(required=False, read_only=True)
-    media_type_name = serializers.CharField(required=False, read_only=True)
-    description = serializers.CharField(required=False, read_only=True)
-    store_name = serializers.CharField(required=False, read_only=True)
-    authors = serializers.ListField(child=serializers.CharField(), required=False, read_only=True)
+    media_type = serializers.UUIDField(read_only=True)
+    media_type_name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    store_name = serializers.CharField(read_only=True)
+    authors = serializers.ListField(child=serializers.CharField(), read_only=True)
     thumbnail = serializers.URLField(**TEXT)
-    media_files = serializers.ListField(child=serializers.DictField(), required=False, read_only=True)
+    media_files = serializers.ListField(child=serializers.DictField(), read_only=True)
 
-    def to_representation(self, line):
-        return line_representation(line, self.context.get("request"))
+
+# An order's `order_detail`: each line in the shape its `type_name` names.
+ORDER_LINES = PolymorphicProxySerializer(
+    component_name="OrderLine", resource_type_field_name="type_name", many=True,
+    serializers={"store.ticket": TicketOrderLineSerializer, "digital_content.album": AlbumOrderLineSerializer})
+
+
+def order_lines_representation(lines, request=None) -> list[dict]:
+    return [line_representation(line, request) for line in lines]
 
 
 class OrderSerializer(serializers.Serializer):
@@ -60,7 +80,7 @@ class OrderSerializer(serializers.Serializer):
     customer = PersonOutput(read_only=True)
     payer = PersonOutput(read_only=True)
     agent = serializers.UUIDField(**TEXT)
-    order_detail = OrderLineSerializer(many=True, read_only=True)
+    order_detail = serializers.SerializerMethodField()
     order_status = serializers.CharField(read_only=True)
     order_number = serializers.CharField(read_only=True)
     currency = serializers.CharField(read_only=True)
@@ -84,6 +104,10 @@ class OrderSerializer(serializers.Serializer):
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
 
+    @extend_schema_field(ORDER_LINES)
+    def get_order_detail(self, order):
+        return order_lines_representation(order.lines.all(), self.context.get("request"))
+
     def to_representation(self, order):
-        return order_representation(order, self.context.get("request"))
+        return order_representation(order, self.context.get("request"), lines=self.context.get("lines"))
 

@@ -1,7 +1,7 @@
 """The v1 facade (seed 000): the same engine behind the flat order representation."""
 from dataclasses import replace
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,9 +13,10 @@ from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import LineInputSerializer, PersonInput
 from orders.api.throttles import ORDER_CREATE_THROTTLES, ORDER_LOOKUP_THROTTLES
-from orders.api.serializers import MONEY, OrderLineSerializer
+from orders.api.serializers import MONEY, ORDER_LINES, order_lines_representation
 from orders.models import Order, PaymentMethod
-from orders.selectors import order_get_for_contact, orders_visible_to, orders_with_lines
+from orders.selectors import order_get_for_contact, order_lines_store_ids, orders_visible_to, orders_with_lines
+from orders.services import OrderLabels, OrderRequest
 
 # v1 clients may name the mobile wallet itself as the method.
 WALLETS = ("MPESA", "AIRTEL", "MTNUG", "AIRTELUG")
@@ -33,16 +34,30 @@ class V1OrderInput(serializers.Serializer):
     card = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     order_udf = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
 
-    def service_arguments(self) -> dict:
+    def order_request(self) -> OrderRequest:
+        """The engine's request; v1's flat `promo_code` applies to every line that names none."""
         data = self.validated_data
         method = data["payment_method"]
         code = (data.get("promo_code") or "").strip() or None
-        lines = [replace(line, promotional_code=code) if code and not line.promotional_code else line
-                 for line in data["order_detail"]]
-        return {"customer": data["customer"], "lines": lines, "currency": data["currency"],
-                "payment_method": PaymentMethod.MOBILE if method in WALLETS else method,
-                "exact_payment_method": method if method in WALLETS else None, "agent_id": data.get("agent"),
-                "only_store_id": data.get("store_fk"), "card": data["card"], "order_udf": data["order_udf"]}
+        lines = tuple(replace(line, promotional_code=code) if code and not line.promotional_code else line
+                      for line in data["order_detail"])
+        return OrderRequest(
+            customer=data["customer"], lines=lines, currency=data["currency"],
+            payment_method=PaymentMethod.MOBILE if method in WALLETS else method,
+            exact_payment_method=method if method in WALLETS else None, agent_id=data.get("agent"),
+            labels=OrderLabels(card=data["card"], order_udf=data["order_udf"]),
+        )
+
+    def store_check(self) -> None:
+        """v1 orders name their store (`store_fk`): every item must be that store's."""
+        store_id = self.validated_data.get("store_fk")
+        if not store_id:
+            return
+        stores = order_lines_store_ids(self.validated_data["order_detail"])
+        wrong = {index: {"item_id": ["This item is not sold by store_fk."]}
+                 for index, line_store in enumerate(stores) if line_store is not None and line_store != store_id}
+        if wrong:
+            raise InvalidInput({"order_detail": wrong})
 
 
 class V1OrderSerializer(serializers.ModelSerializer):
@@ -54,7 +69,7 @@ class V1OrderSerializer(serializers.ModelSerializer):
     event_name = serializers.SerializerMethodField()
     event = serializers.SerializerMethodField()
     order_items_summary = serializers.SerializerMethodField()
-    order_detail = OrderLineSerializer(source="lines", many=True, read_only=True)
+    order_detail = serializers.SerializerMethodField()
     order_status = serializers.CharField(source="status", read_only=True)
     order_amount = serializers.DecimalField(**MONEY)
     order_balance = serializers.DecimalField(**MONEY)
@@ -69,6 +84,10 @@ class V1OrderSerializer(serializers.ModelSerializer):
                   "order_balance", "promo_code", "promo_code_value", "payment_method", "order_type",
                   "payment_reference", "order_udf", "flag_email_sent", "flag_sms_sent")
         read_only_fields = fields
+
+    @extend_schema_field(ORDER_LINES)
+    def get_order_detail(self, order):
+        return order_lines_representation(order.lines.all(), self.context.get("request"))
 
     def get_store_fk(self, order) -> str | None:
         lines = order.lines.all()
@@ -161,15 +180,18 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request):
         data = V1OrderInput(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.order_place(**data.service_arguments(), placed_by=request.user)
-        return Response(V1OrderSerializer(orders_with_lines().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
+        data.store_check()
+        placed = services.order_place(data.order_request(), placed_by=request.user)
+        return Response(V1OrderSerializer(orders_with_lines().get(pk=placed.order.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=V1OrderInput, responses={200: OrderQuoteSerializer})
     @action(detail=False, methods=["post"])
     def validate_order(self, request):
         data = V1OrderInput(data=request.data)
         data.is_valid(raise_exception=True)
-        quote = services.order_quote(**data.service_arguments(), placed_by=request.user)
+        data.store_check()
+        quote = services.order_quote(data.order_request(), placed_by=request.user)
         return Response(OrderQuoteSerializer(quote).data)
 
     @extend_schema(request=VerifyInput, responses={200: PaymentStateSerializer, 404: OpenApiResponse(

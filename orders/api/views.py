@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import OrderPlaceInput
+from orders.api.response_serializers import ORDER_CREATED_RESPONSE
 from orders.api.responses import order_created_response
 from orders.api.throttles import ORDER_CREATE_THROTTLES
 from orders.api.serializers import OrderSerializer
@@ -38,18 +39,18 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return orders_with_lines()  # anyone holding the order's UUID may read it
         return orders_visible_to(self.request.user)
 
-    @extend_schema(request=OrderPlaceInput, parameters=[IDEMPOTENCY_HEADER],
-                   responses={201: OpenApiResponse(OrderSerializer, description="The order, or a payment link")})
+    @extend_schema(request=OrderPlaceInput, parameters=[IDEMPOTENCY_HEADER], responses={201: ORDER_CREATED_RESPONSE})
     def create(self, request):
         data = OrderPlaceInput(data=request.data)
         data.is_valid(raise_exception=True)
         placed = services.order_place_idempotent(
-            **data.service_arguments(), placed_by=request.user, payload=request.data,
+            data.order_request(), placed_by=request.user, payload=request.data,
             idempotency_key=request.headers.get("Idempotency-Key") or None)
         if placed.first_body is not None:
             return Response(placed.first_body, status=placed.first_status)
-        order = self._fresh(placed.order) if placed.replayed else placed.order
-        body = order_created_response(order, response_type=data.validated_data["response_type"], request=request)
+        order, lines = (self._fresh(placed.order), None) if placed.replayed else (placed.order, placed.lines)
+        body = order_created_response(order, lines=lines, response_type=data.validated_data["response_type"],
+                                      request=request)
         if placed.key:
             services.idempotency_response_store(key=placed.key, status=status.HTTP_201_CREATED, body=body)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -61,7 +62,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         services.order_cancel(order_id=order.pk, by_user=request.user)
         return Response(OrderSerializer(self._fresh(order), context={"request": request}).data)
 
-    @extend_schema(request=None, responses={200: OrderSerializer})
+    @extend_schema(request=None, responses={200: OrderSerializer},
+                   description="PAID → REFUNDED: the amount paid is owed back, the order's tickets are void, its "
+                               "promo code uses are given back, and its seats go back on sale unless their event "
+                               "has started (then they stay sold).")
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
         order = get_object_or_404(orders_managed_by(request.user), pk=pk)

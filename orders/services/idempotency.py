@@ -9,7 +9,8 @@ from django.utils import timezone
 from mookh.core.errors import InvalidInput
 from orders.errors import IdempotencyKeyReused
 from orders.models import IdempotencyKey, Order
-from orders.services.placement import IdempotencyKeyTaken, order_place
+from orders.services.inputs import OrderRequest
+from orders.services.placement import IdempotencyClaim, IdempotencyKeyTaken, order_place
 
 KEY_MAX_LENGTH = 200
 # Anonymous callers share one namespace: a short key could be guessed or collide with a stranger's.
@@ -20,6 +21,7 @@ KEY_MIN_LENGTH = 16
 class Placement:
     order: Order
     key: str | None  # the stored (caller-scoped) key, to keep the answer under
+    lines: list | None = None  # the new order's lines as written (None for an earlier order)
     replayed: bool = False  # the order is an earlier request's
     first_status: int | None = None  # its stored answer, once the first request has kept it
     first_body: dict | None = None
@@ -43,14 +45,15 @@ def _earlier(key: str, request_hash: str) -> IdempotencyKey | None:
     return record
 
 
-def order_place_idempotent(*, idempotency_key: str | None, payload, placed_by, **arguments) -> Placement:
+def order_place_idempotent(request: OrderRequest, *, idempotency_key: str | None, payload, placed_by) -> Placement:
     """`order_place`, or the earlier answer when the same key and body came within 24 h.
 
     A duplicate arriving while the first is still being placed waits for it (the key's unique
     index) and then gets the first order, not a second one.
     """
     if not idempotency_key:
-        return Placement(order=order_place(placed_by=placed_by, **arguments), key=None)
+        placed = order_place(request, placed_by=placed_by)
+        return Placement(order=placed.order, lines=placed.lines, key=None)
     if not KEY_MIN_LENGTH <= len(idempotency_key) <= KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": f"Use {KEY_MIN_LENGTH} to {KEY_MAX_LENGTH} characters "
                                                "(a UUID fits)."})
@@ -58,8 +61,9 @@ def order_place_idempotent(*, idempotency_key: str | None, payload, placed_by, *
     earlier = _earlier(key, request_hash)
     if earlier is None:
         try:
-            order = order_place(placed_by=placed_by, idempotency_key=key, request_hash=request_hash, **arguments)
-            return Placement(order=order, key=key)
+            placed = order_place(request, placed_by=placed_by,
+                                 idempotency=IdempotencyClaim(key=key, request_hash=request_hash))
+            return Placement(order=placed.order, lines=placed.lines, key=key)
         except IdempotencyKeyTaken:
             earlier = _earlier(key, request_hash)
     return Placement(order=earlier.order, key=key, replayed=True, first_status=earlier.response_status,

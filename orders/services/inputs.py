@@ -1,4 +1,5 @@
-"""Plain inputs of the order engine: every entry point builds these and calls `order_place`."""
+"""Plain inputs of the order engine: every entry point builds an `OrderRequest` and calls
+`order_place` (or `order_quote`) with it. What only one entry point cares about stays there."""
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -18,3 +19,34 @@ class LineInput:
     ticket_names: list[str] = field(default_factory=list)
     promotional_code: str | None = None
     data_entries: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrderLabels:
+    """Free text an entry point keeps on the order for its own clients (v1's `card`, `order_udf`)."""
+
+    card: str = ""
+    order_udf: str = ""
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What a buyer (or an agent for them) asks for; the engine checks, prices and writes it."""
+
+    customer: Person
+    lines: tuple[LineInput, ...]
+    currency: str
+    payment_method: str
+    payer: Person | None = None
+    exact_payment_method: str | None = None
+    agent_id: UUID | None = None
+    is_pay_later: bool = False
+    payment_installments: int = 1
+    is_gate_purchase: bool = False
+    # The entry point (WEB, POS, API, ADMIN); None: POS when an agent sells, WEB otherwise.
+    channel: str | None = None
+    labels: OrderLabels = OrderLabels()
+
+    @property
+    def pays_later(self) -> bool:
+        return self.is_pay_later or self.payment_installments > 1

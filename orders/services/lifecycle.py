@@ -1,18 +1,24 @@
-"""Order state changes after placement: paid, expired, cancelled, refunded."""
+"""Order state changes after placement: paid, expired, cancelled, refunded.
+
+Apps above orders act on a paid or refunded order (the tickets app issues and voids its tickets)
+through ORDER_PAID_HOOKS and ORDER_REFUNDED_HOOKS: dotted paths of callables(order=Order), run
+in the transaction that changes the order, so that they commit or roll back with it.
+"""
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from mookh.core.errors import NotFound
 from orders.errors import OrderTransitionIllegal
-from orders.models import Order, OrderStatus, Refund
+from orders.links import order_delivery_links
+from orders.models import Order, OrderLine, OrderStatus, Refund
 from orders.services.messages import order_closed_messages, order_paid_messages
 from orders.services.promotions import promo_uses_confirm, promo_uses_release
 from orders.services.status import OPEN, order_transition
-from orders.tickets.links import order_delivery_links
-from orders.tickets.services import tickets_issue, tickets_void
-from stores.inventory import tickets_convert_to_sold, tickets_release
+from stores.inventory import tickets_convert_to_sold, tickets_release, tickets_sold_return
 from users.selectors import user_or_none
 
 logger = logging.getLogger(__name__)
@@ -33,16 +39,32 @@ def _ticket_quantities(order: Order) -> dict:
     return quantities
 
 
+def _unstarted_ticket_quantities(order: Order) -> dict:
+    """Units per ticket type of the order's lines whose event has not started yet."""
+    quantities: dict = {}
+    lines = OrderLine.objects.filter(order_id=order.pk, ticket__isnull=False,
+                                     ticket__event__start_date__gt=timezone.now())
+    for ticket_id, units in lines.values_list("ticket_id", "item_quantity"):
+        quantities[ticket_id] = quantities.get(ticket_id, 0) + units
+    return quantities
+
+
+def _hooks_run(paths: list[str], order: Order) -> None:
+    for path in paths:
+        import_string(path)(order=order)
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id) -> Order:
-    """The one way an order becomes PAID: stock sold, promo uses kept, messages queued. Idempotent."""
+    """The one way an order becomes PAID: stock sold, promo uses kept, ORDER_PAID_HOOKS run (tickets
+    issued), messages queued. Idempotent."""
     order = order_lock(order_id)
     if order.status == OrderStatus.PAID:
         return order
     order_transition(order, OrderStatus.PAID)
     tickets_convert_to_sold(quantities=_ticket_quantities(order))
     promo_uses_confirm(order_id=order.pk)
-    tickets_issue(order=order)
+    _hooks_run(settings.ORDER_PAID_HOOKS, order)
     order_paid_messages(order, **order_delivery_links(order=order))
     logger.info("order %s paid", order.order_number)
     return order
@@ -81,10 +103,15 @@ def order_cancel(*, order_id, by_user=None) -> Order:
 
 @transaction.atomic
 def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
-    """PAID → REFUNDED: records the refund for the payment layer; sold units stay sold."""
+    """PAID → REFUNDED: records the refund for the payment layer, runs ORDER_REFUNDED_HOOKS (tickets
+    voided), gives the order's promo uses back and puts its seats back on sale, except those of
+    events that have started (their seats stay sold)."""
     order = order_lock(order_id)
     order_transition(order, OrderStatus.REFUNDED)
-    tickets_void(order_id=order.pk)
+    # Promo codes before tickets, the order placement locks them in: no deadlock between the two.
+    promo_uses_release(order_id=order.pk)
+    tickets_sold_return(quantities=_unstarted_ticket_quantities(order))
+    _hooks_run(settings.ORDER_REFUNDED_HOOKS, order)
     Refund.objects.create(order=order, amount=order.amount_paid, currency=order.currency, reason=reason,
                           requested_by=user_or_none(by_user))
     order_closed_messages(order, refund_amount=order.amount_paid)

@@ -4,9 +4,9 @@ from notifications.services import message_enqueue
 from orders.models import Order
 
 
-def _context(order: Order, **extra) -> dict:
+def _context(order: Order, *, lines=None, **extra) -> dict:
     lines = [{"name": line.name, "quantity": line.item_quantity, "amount": f"{line.selling_price:.2f}"}
-             for line in order.lines.all()]
+             for line in (order.lines.all() if lines is None else lines)]
     return {
         "order_id": str(order.pk), "order_number": order.order_number, "customer_name": order.customer_name,
         "currency": order.currency, "order_amount": f"{order.order_amount:.2f}",
@@ -22,10 +22,11 @@ def _to_customer(order: Order, template: str, context: dict, *, key: str) -> Non
                     dedupe_key=f"order:{order.pk}:{key}:sms", order_id=order.pk)
 
 
-def order_created_messages(order: Order) -> None:
-    """Pay-later and installment orders get payment instructions at once."""
+def order_created_messages(order: Order, *, lines=None) -> None:
+    """Pay-later and installment orders get payment instructions at once (`lines`: the order's,
+    when the caller holds them already)."""
     if order.is_pay_later or order.payment_installments > 1:
-        _to_customer(order, "order_created", _context(order), key="created")
+        _to_customer(order, "order_created", _context(order, lines=lines), key="created")
 
 
 def payment_received_messages(order: Order, *, payment_reference: str, amount) -> None:

@@ -2,13 +2,14 @@
 pricing step alone."""
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine
-from orders.services.inputs import LineInput, Person
+from orders.services.inputs import OrderRequest
 from orders.services.items import LoadedLine
 from orders.services.messages import order_created_messages
 from orders.services.payments import payment_start
@@ -32,7 +33,25 @@ class IdempotencyKeyTaken(Exception):
     """Another request with the same Idempotency-Key committed first; this one must create nothing."""
 
 
-def order_place(**arguments) -> Order:
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A new order and its lines as written, their items loaded: enough to answer the buyer
+    without reading the order again."""
+
+    order: Order
+    lines: list[OrderLine]
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """The caller-scoped Idempotency-Key to record with the order, and the request's fingerprint."""
+
+    key: str
+    request_hash: str
+
+
+def order_place(request: OrderRequest, *, placed_by=None, idempotency: IdempotencyClaim | None = None
+                ) -> PlacedOrder:
     """Validate, price, reserve and write an order with its lines and messages, all or nothing.
 
     A taken order number fails the whole transaction instead of costing a savepoint on every
@@ -40,65 +59,53 @@ def order_place(**arguments) -> Order:
     """
     for _ in range(4):
         try:
-            return _order_place(**arguments)
+            return _order_place(request, placed_by=placed_by, idempotency=idempotency)
         except _OrderNumberTaken:
             if transaction.get_connection().in_atomic_block:
                 raise RuntimeError("order number collision inside an outer transaction") from None
     raise RuntimeError("could not draw a free order number")
 
 
-def order_quote(**arguments) -> PricedOrder:
+def order_quote(request: OrderRequest, *, placed_by=None) -> PricedOrder:
     """What `order_place` would charge, or the error it would raise; nothing is written."""
-    return order_price(now=timezone.now(), **arguments)
+    return order_price(request, placed_by=placed_by, now=timezone.now())
 
 
 @transaction.atomic
-def _order_place(*, customer: Person, lines: list[LineInput], currency: str, payment_method: str,
-                 payer: Person | None = None, placed_by=None, is_pay_later: bool = False,
-                 payment_installments: int = 1, is_gate_purchase: bool = False, order_channel: str | None = None,
-                 idempotency_key: str | None = None, request_hash: str = "", card: str = "",
-                 order_udf: str = "", **pricing) -> Order:
+def _order_place(request: OrderRequest, *, placed_by, idempotency: IdempotencyClaim | None) -> PlacedOrder:
     now = timezone.now()
-    priced = order_price(customer=customer, lines=lines, currency=currency, payment_method=payment_method,
-                         payer=payer, placed_by=placed_by, is_pay_later=is_pay_later,
-                         payment_installments=payment_installments, now=now, lock_buyer=True, **pricing)
-    agent = priced.agent
-    order = _order_create(
-        priced, customer=customer, payer=payer, currency=currency, payment_method=payment_method,
-        placed_by=placed_by, is_pay_later=is_pay_later, installments=payment_installments,
-        is_gate_purchase=is_gate_purchase and agent is not None, now=now,
-        channel=order_channel or (OrderChannel.POS if agent else OrderChannel.WEB), card=card, order_udf=order_udf,
-    )
-    if idempotency_key:
+    priced = order_price(request, placed_by=placed_by, now=now, lock_buyer=True)
+    order = _order_create(request, priced, placed_by=placed_by, now=now)
+    if idempotency:
         # Early, so that a concurrent duplicate waits here and then leaves before reserving anything.
-        _idempotency_record(key=idempotency_key, request_hash=request_hash, order=order)
+        _idempotency_record(claim=idempotency, order=order)
     order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in priced.lines])
-    # The lines and their items are in memory already: callers render the order without re-reading it.
-    order._prefetched_objects_cache = {"lines": OrderLine.objects.none()}
-    order._prefetched_objects_cache["lines"]._result_cache = order_lines
     order_promo_uses_reserve(order=order, lines=priced.lines, order_lines=order_lines,
                              email=priced.buyer.email, phone=priced.buyer.phone)
     _tickets_reserve(priced.lines)
-    order_created_messages(order)
+    order_created_messages(order, lines=order_lines)
     payment_start(order=order, started_by=placed_by)
     logger.info("placed order %s (%s, %s %s, %d lines)", order.order_number, order.payment_method,
                 order.order_amount, order.currency, len(order_lines))
-    return order
+    return PlacedOrder(order=order, lines=order_lines)
 
 
-def _order_create(priced: PricedOrder, *, customer, payer, installments, is_pay_later, now, **fields) -> Order:
+def _order_create(request: OrderRequest, priced: PricedOrder, *, placed_by, now) -> Order:
+    customer, payer, agent = request.customer, request.payer, priced.agent
     order = Order(
-        currency=fields["currency"], payment_method=fields["payment_method"],
-        exact_payment_method=priced.exact_payment_method, order_channel=fields["channel"],
-        placed_by=user_or_none(fields["placed_by"]), agent=priced.agent, customer_name=customer.name,
+        currency=request.currency, payment_method=request.payment_method,
+        exact_payment_method=priced.exact_payment_method,
+        order_channel=request.channel or (OrderChannel.POS if agent else OrderChannel.WEB),
+        placed_by=user_or_none(placed_by), agent=agent, customer_name=customer.name,
         customer_email=customer.email, customer_email_identity=priced.buyer.email,
         customer_phone=customer.phone_number, payer_name=payer.name if payer else None,
         payer_email=payer.email if payer else None, payer_phone=payer.phone_number if payer else None,
-        order_amount=priced.amount, payment_installments=installments, is_pay_later=is_pay_later,
-        is_gate_purchase=fields["is_gate_purchase"], is_promo_order=priced.has_promo,
+        order_amount=priced.amount, payment_installments=request.payment_installments,
+        is_pay_later=request.is_pay_later, is_gate_purchase=request.is_gate_purchase and agent is not None,
+        is_promo_order=priced.has_promo,
         registration_data=[{"item_id": str(line.item.pk), "data_entries": line.data_entries}
                            for line in priced.lines if line.data_entries],
-        expires_at=now + priced.payment_window, card=fields["card"], order_udf=fields["order_udf"],
+        expires_at=now + priced.payment_window, card=request.labels.card, order_udf=request.labels.order_udf,
     )
     order.next_reminder_at = reminder_next_at(order, start=now)
     order.order_number = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
@@ -130,10 +137,10 @@ def _tickets_reserve(loaded) -> None:
         tickets_reserve(quantities=quantities)
 
 
-def _idempotency_record(*, key: str, request_hash: str, order: Order) -> None:
-    IdempotencyKey.objects.filter(key=key, created__lt=timezone.now() - timedelta(hours=24)).delete()
+def _idempotency_record(*, claim: IdempotencyClaim, order: Order) -> None:
+    IdempotencyKey.objects.filter(key=claim.key, created__lt=timezone.now() - timedelta(hours=24)).delete()
     try:
         with transaction.atomic():
-            IdempotencyKey.objects.create(key=key, request_hash=request_hash, order=order)
+            IdempotencyKey.objects.create(key=claim.key, request_hash=claim.request_hash, order=order)
     except IntegrityError:
         raise IdempotencyKeyTaken() from None

@@ -15,7 +15,7 @@ from mookh.core.identity import email_identity
 from mookh.core.phone import phone_country
 from orders.models import PaymentMethod
 from orders.services.buyers import buyer_limits_check
-from orders.services.inputs import LineInput, Person
+from orders.services.inputs import OrderRequest, Person
 from orders.services.items import LoadedLine, items_load, line_sale_problems
 from orders.services.promotions import lines_discount
 from stores.errors import TicketSoldOut
@@ -59,37 +59,34 @@ class PricedOrder:
         return any(line.promo_code_id for line in self.lines)
 
 
-def order_price(*, customer: Person, lines: list[LineInput], currency: str, payment_method: str, now,
-                payer: Person | None = None, exact_payment_method: str | None = None, agent_id=None,
-                placed_by=None, is_pay_later: bool = False, payment_installments: int = 1,
-                only_store_id=None, lock_buyer: bool = False, **_placement_only) -> PricedOrder:
+def order_price(request: OrderRequest, *, placed_by, now, lock_buyer: bool = False) -> PricedOrder:
     """Every rule an order must pass, in the order a buyer would want to hear about them.
 
     `lock_buyer` (placement only) serializes the same buyer's concurrent orders for the
     per-buyer counts; a quote reads them without locking.
     """
-    if not lines:
+    if not request.lines:
         raise InvalidInput({"order_detail": "An order needs at least one item."})
-    loaded = _lines_checked(lines, currency=currency, now=now, only_store_id=only_store_id)
-    agent = _agent_checked(payment_method, agent_id=agent_id, placed_by=placed_by, loaded=loaded)
-    exact = _exact_payment_method(payment_method, exact_payment_method, payer or customer)
-    pay_later = is_pay_later or payment_installments > 1
-    _installments_checked(payment_installments)
-    if pay_later:
-        _pay_later_checked(loaded, is_pay_later=is_pay_later)
-    buyer = Buyer.of(customer)
-    promo_errors = lines_discount(loaded, currency=currency, email=buyer.email, phone=buyer.phone, now=now)
+    loaded = _lines_checked(request.lines, currency=request.currency, now=now)
+    agent = _agent_checked(request.payment_method, agent_id=request.agent_id, placed_by=placed_by, loaded=loaded)
+    exact = _exact_payment_method(request.payment_method, request.exact_payment_method,
+                                  request.payer or request.customer)
+    _installments_checked(request.payment_installments)
+    if request.pays_later:
+        _pay_later_checked(loaded, is_pay_later=request.is_pay_later)
+    buyer = Buyer.of(request.customer)
+    promo_errors = lines_discount(loaded, currency=request.currency, email=buyer.email, phone=buyer.phone, now=now)
     if promo_errors:
         raise InvalidInput({"order_detail": promo_errors})
-    buyer_limits_check(loaded, email=buyer.email, phone=buyer.phone, pay_later=pay_later, lock=lock_buyer)
+    buyer_limits_check(loaded, email=buyer.email, phone=buyer.phone, pay_later=request.pays_later, lock=lock_buyer)
     amount = sum((line.selling_price for line in loaded), Decimal("0.00"))
     if amount > MAX_ORDER_AMOUNT or any(line.unit_price * line.quantity > MAX_ORDER_AMOUNT for line in loaded):
-        raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {currency}."})
-    return PricedOrder(currency=currency, lines=loaded, amount=amount, buyer=buyer, agent=agent, exact_payment_method=exact,
-                       payment_window=_payment_window(loaded, pay_later=pay_later))
+        raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {request.currency}."})
+    return PricedOrder(currency=request.currency, lines=loaded, amount=amount, buyer=buyer, agent=agent,
+                       exact_payment_method=exact, payment_window=_payment_window(loaded, pay_later=request.pays_later))
 
 
-def _lines_checked(lines, *, currency: str, now, only_store_id=None) -> list[LoadedLine]:
+def _lines_checked(lines, *, currency: str, now) -> list[LoadedLine]:
     loaded, errors = items_load(lines)
     units_by_item = Counter()
     for line in loaded:
@@ -97,8 +94,6 @@ def _lines_checked(lines, *, currency: str, now, only_store_id=None) -> list[Loa
     missing_currency = False
     for line in loaded:
         problems = line_sale_problems(line, now=now, units_in_order=units_by_item[line.item.pk])
-        if only_store_id and str(line.store.pk) != str(only_store_id):
-            problems.setdefault("item_id", []).append("This item is not sold by store_fk.")
         price = item_unit_price(line.item, currency)
         if price is None:
             missing_currency = True

@@ -2,10 +2,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from mookh.core.date_limits import InvalidMoment, day_bounded, moment_bounded
+from mookh.core.datetimes import iso_datetime
 
 NULL_STRINGS = ("", "null", "none")
 # The most uses a limit may allow: what the integer columns holding limits and counts can store.
@@ -57,7 +61,16 @@ class DateOrDateTimeField(NullStringMixin, serializers.Field):
             parsed = None
         if parsed is None:
             self.fail("invalid")
+        try:
+            if isinstance(parsed, datetime) and timezone.is_aware(parsed):
+                return moment_bounded(parsed)
+            # A date, or a time without offset (the store's local time): its day must fit every time zone.
+            day_bounded(parsed.date() if isinstance(parsed, datetime) else parsed)
+        except InvalidMoment as exc:
+            raise serializers.ValidationError(str(exc), code="invalid") from None
         return parsed
 
     def to_representation(self, value):
+        if isinstance(value, datetime):
+            return iso_datetime(value)
         return value.isoformat() if value else None

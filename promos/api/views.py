@@ -134,7 +134,8 @@ class PromoGroupViewSet(PromotionViewSet):
 
     def update(self, request, *args, partial=False, **kwargs):
         promotion = self.get_object()
-        data = g.PromoGroupInput(data=request.data, partial=partial)
+        data = g.PromoGroupInput(data=request.data, partial=partial,
+                                 context={"discount_type": promotion.discount_type})
         data.is_valid(raise_exception=True)
         promotion = services.promotion_update(promotion=promotion, **data.service_kwargs())
         return Response(g.PromoGroupOutput(self.reloaded(promotion)).data)

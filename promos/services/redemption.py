@@ -86,9 +86,7 @@ def promo_uses_reserve(*, order_id, redemptions: list[RedemptionRequest]) -> lis
 
 @transaction.atomic
 def promo_uses_release(*, order_id) -> None:
-    """Give back the order's live uses (order expired or cancelled). Idempotent.
-
-    A refund does not call this: a refunded order keeps the uses it made."""
+    """Give back the order's live uses (order expired, cancelled or refunded). Idempotent."""
     live = list(Redemption.objects.select_for_update().filter(order_id=order_id, status__in=Redemption.LIVE)
                 .order_by("pk"))
     if not live:

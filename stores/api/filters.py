@@ -1,6 +1,7 @@
 from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
 
+from mookh.core.filters import IsoDateTimeFilter
 from stores.models import Album, Event, Schedule, Store, Ticket
 
 
@@ -20,8 +21,8 @@ class EventFilter(filters.FilterSet):
     parent = filters.UUIDFilter(field_name="parent_event_id")
     top_level = filters.BooleanFilter(field_name="parent_event", lookup_expr="isnull",
                                       label="Only events that are not sub-events")
-    date_from = filters.IsoDateTimeFilter(method="filter_date_from", label="Events still running at or after this time")
-    date_to = filters.IsoDateTimeFilter(field_name="start_date", lookup_expr="lte",
+    date_from = IsoDateTimeFilter(method="filter_date_from", label="Events still running at or after this time")
+    date_to = IsoDateTimeFilter(field_name="start_date", lookup_expr="lte",
                                         label="Events starting at or before this time")
 
     class Meta:

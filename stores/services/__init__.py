@@ -1,6 +1,8 @@
 """Every catalog write. Import from here: `from stores.services import event_create`."""
 from stores.services.content import (  # noqa: F401
-    album_create, album_delete, album_update, media_file_add, media_file_delete,
+    album_create, album_delete, album_update, content_category_create, content_category_delete,
+    content_category_update, media_file_add, media_file_delete, media_type_create, media_type_delete,
+    media_type_update,
 )
 from stores.services.events import (  # noqa: F401
     event_create, event_delete, event_update, schedule_create, schedule_delete, schedule_update,

@@ -21,11 +21,9 @@ def test_browsable_api_page_may_load_its_own_static_scripts_when_html(api):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
 
 
-def test_admin_and_docs_keep_working_when_pages_bring_their_own_scripts(admin_client, api):
+def test_admin_keeps_working_when_pages_bring_their_own_scripts(admin_client):
     admin_page = admin_client.get("/admin/")
     assert admin_page.status_code == 200 and "Content-Security-Policy" not in admin_page
-    docs = api.get("/api/docs/")
-    assert docs.status_code == 200 and "Content-Security-Policy" not in docs
 
 
 def _next_page_link(api) -> str:

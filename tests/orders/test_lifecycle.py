@@ -125,7 +125,7 @@ def test_cancel_of_paid_order_is_409_and_refund_works(catalog, pending):
     response = owner.post(f"/stores/orders/{pending.pk}/refund/")
     assert response.status_code == 200 and response.json()["order_status"] == "REFUNDED"
     assert Refund.objects.get().amount == Decimal("9000.00")
-    assert _units(catalog.vvip) == (2, 0)  # refunded seats are not put back on sale automatically
+    assert _units(catalog.vvip) == (0, 0)  # the event has not started: the seats are on sale again
     again = owner.post(f"/stores/orders/{pending.pk}/refund/")
     assert again.status_code == 409
 

@@ -76,3 +76,25 @@ def test_v1_order_names_the_agent_without_their_email(catalog):
     assert response.status_code == 201, response.json()
     assert catalog.agent.email not in str(response.json())
     assert response.json()["agent_name"] == catalog.agent.full_name
+
+
+ODD_NUMBERS = ["1e999999", "-1e999999", "1e-999999", "NaN", "Infinity", 1e308, "99999999999999999999999",
+               99999999999999999999999, -1, 0, "two", True, [], {}]
+
+
+@pytest.mark.parametrize("value", ODD_NUMBERS)
+@pytest.mark.parametrize("path", ["/stores/orders/", "/stores/order/validate_order/"])
+def test_item_quantity_refused_when_the_number_is_odd(api, catalog, path, value):
+    response = api.post(path, order_body(_line(catalog.regular, value)), format="json")
+    assert response.status_code == 400, response.content
+    assert "item_quantity" in response.json()["order_detail"]["0"]
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("value", ODD_NUMBERS)
+def test_payment_installments_refused_when_the_number_is_odd(api, catalog, value):
+    response = api.post("/stores/orders/", order_body((catalog.regular, 1), payment_installments=value),
+                        format="json")
+    assert response.status_code == 400, response.content
+    assert "payment_installments" in response.json()
+    assert not Order.objects.exists()

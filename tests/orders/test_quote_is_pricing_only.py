@@ -4,12 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import IssuedTicket, Order, Payment
+from orders.models import Order, Payment
 from promos.models import PromoCode
 from stores.models import Album
 from tests.factories.stores import MediaFileFactory
 from tests.orders.conftest import CUSTOMER
 from tests.orders.test_place_promos import promo_code_create
+from tickets.models import IssuedTicket
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,7 @@ def test_create_accepts_seed_example_and_answers_every_field(owner_api, store, c
     body = response.json()
     assert body == {
         "codes": ["SPRING-A", "SPRING-B", "SPRING-C"], "discount_type": "PERCENT", "usage_type": "X_USES_TOTAL",
-        "fixed_discount": "15.00", "percent_discount": "13.00", "minimum_order_price": "13.00",
+        "fixed_discount": None, "percent_discount": "13.00", "minimum_order_price": "13.00",
         "expiry_date": "2019-01-31", "max_uses": 13, "max_uses_per_user": 19,
         "applicable_on": {"all": False, **catalog},
         "id": body["id"], "shop_id": str(store.id), "times_used": 0, "is_active": True, "created": body["created"],
@@ -102,7 +102,7 @@ def test_generate_adds_to_given_codes_when_both_sent(owner_api, store):
     ({"codes": ["has space"]}, "codes"),
     ({"percent_discount": 0}, "percent_discount"),
     ({"percent_discount": 101}, "percent_discount"),
-    ({"fixed_discount": -1}, "fixed_discount"),
+    ({"discount_type": "FIXED", "fixed_discount": -1}, "fixed_discount"),
     ({"minimum_order_price": -1}, "minimum_order_price"),
     ({"discount_type": "FIXED", "fixed_discount": None}, "fixed_discount"),
     ({"discount_type": "HALF"}, "discount_type"),
@@ -178,12 +178,13 @@ def test_super_admin_manages_any_store_when_listing_and_creating(super_admin, st
 
 def test_patch_changes_rules_and_adds_codes_when_owner(owner_api, store, catalog):
     created = owner_api.post(url(store), seed_body(catalog), format="json").json()
-    response = owner_api.patch(url(store, created["id"]), {"discount_type": "FIXED", "max_uses": 50,
-                                                           "codes": ["SPRING-D"], "generate": 2}, format="json")
+    response = owner_api.patch(url(store, created["id"]), {"discount_type": "FIXED", "fixed_discount": 15,
+                                                           "max_uses": 50, "codes": ["SPRING-D"], "generate": 2},
+                               format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["discount_type"], body["fixed_discount"], body["percent_discount"], body["max_uses"]) == (
-        "FIXED", "15.00", "13.00", 50)
+        "FIXED", "15.00", None, 50)
     assert len(body["codes"]) == 6 and "SPRING-D" in body["codes"]
     assert set(PromoCode.objects.filter(promotion_id=created["id"]).values_list("max_uses", flat=True)) == {50}
 

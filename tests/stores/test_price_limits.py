@@ -61,3 +61,34 @@ def test_album_create_accepted_when_price_is_the_highest(owner, store):
     response = client_for(owner).post("/stores/album/", album_body(store, {"KES": HIGHEST}), format="json")
     assert response.status_code == 201, response.content
     assert response.json()["prices"] == {"KES": HIGHEST}
+
+
+ODD_AMOUNTS = ["1e999999", "-1e999999", "1e-999999", "1E+9", "NaN", "sNaN", "Infinity", "-Infinity", 1e308,
+               "99999999999999999999999", 99999999999999999999999, "0.001", "-0.01", "", True, None, [], {}]
+
+
+@pytest.mark.parametrize("amount", ODD_AMOUNTS)
+def test_album_create_refused_naming_prices_when_the_amount_is_odd(owner, store, amount):
+    response = client_for(owner).post("/stores/album/", album_body(store, {"KES": amount}), format="json")
+    assert response.status_code == 400, response.content
+    assert "KES" in response.json()["prices"]
+    assert not Album.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ODD_AMOUNTS)
+@pytest.mark.parametrize("field", ["ticket_value", "prices"])
+def test_ticket_create_refused_naming_the_price_when_the_amount_is_odd(owner, store, field, amount):
+    price = {"prices": {"KES": amount}} if field == "prices" else {"ticket_value": amount}
+    response = client_for(owner).post("/stores/tickets/", ticket_body(EventFactory(store=store), **price),
+                                      format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "NaN", "1e-999999"])
+def test_album_update_refused_naming_prices_when_the_amount_is_odd(owner, store, amount):
+    created = client_for(owner).post("/stores/album/", album_body(store, {"KES": "10.00"}), format="json").json()
+    response = client_for(owner).patch(f"/stores/album/{created['id']}/", {"prices": {"KES": amount}}, format="json")
+    assert response.status_code == 400 and "prices" in response.json()
+    assert Album.objects.get().prices == {"KES": "10.00"}

@@ -68,8 +68,3 @@ def test_schedule_name_shown_on_tickets_when_ticket_has_schedule(owner, store):
                                                            "quantity": 10, "schedule_fk": str(schedule.id)})
     assert response.status_code == 201
     assert response.json()["schedule_name"] == "Evening"
-
-
-@pytest.mark.parametrize("path", ["/stores/category/", "/stores/media_type/"])
-def test_reference_lists_not_writable_through_api_when_super_admin(super_admin, path):
-    assert client_for(super_admin).post(path, {"name": "X"}).status_code == 405

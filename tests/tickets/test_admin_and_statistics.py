@@ -3,9 +3,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from orders.models import IssuedTicket
-from orders.tickets.selectors import issued_ticket_counts_by_status
 from tests.factories.stores import EventFactory
+from tickets.models import IssuedTicket
+from tickets.selectors import issued_ticket_counts_by_status
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,14 @@ def test_counts_by_status_in_one_query_for_any_number_of_events(gates, catalog, 
 def test_admin_finds_tickets_by_attendee_order_number_or_id(staff, paid_order, term):
     ticket = IssuedTicket.objects.get(order=paid_order, attendee="Amina Njeri")
     query = {"Amina": "Amina", "order_number": paid_order.order_number, "ticket_id": str(ticket.pk)[:13]}[term]
-    response = staff.get("/admin/orders/issuedticket/", {"q": query})
+    response = staff.get("/admin/tickets/issuedticket/", {"q": query})
     assert response.status_code == 200
     assert str(ticket.pk) in response.content.decode()
 
 
 def test_admin_void_action_voids_selected_tickets(staff, paid_order):
     ticket = IssuedTicket.objects.filter(order=paid_order).first()
-    response = staff.post("/admin/orders/issuedticket/", {"action": "void_tickets", "_selected_action": [ticket.pk]})
+    response = staff.post("/admin/tickets/issuedticket/", {"action": "void_tickets", "_selected_action": [ticket.pk]})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "VOID" and ticket.voided_at is not None
@@ -47,7 +47,7 @@ def test_admin_void_action_voids_selected_tickets(staff, paid_order):
 
 def test_admin_event_check_ins_page_shows_counts(staff, gates, catalog, paid_order):
     gates["agent"].post("/stores/check_in/", {"code": str(IssuedTicket.objects.first().pk)}, format="json")
-    response = staff.get("/admin/orders/eventcheckins/")
+    response = staff.get("/admin/tickets/eventcheckins/")
     assert response.status_code == 200
     page = response.content.decode()
     assert catalog.event.event_name in page
@@ -56,8 +56,8 @@ def test_admin_event_check_ins_page_shows_counts(staff, gates, catalog, paid_ord
 
 def test_admin_ticket_and_scan_pages_render(staff, paid_order):
     ticket = IssuedTicket.objects.first()
-    assert staff.get(f"/admin/orders/issuedticket/{ticket.pk}/change/").status_code == 200
-    assert staff.get("/admin/orders/checkinscan/").status_code == 200
+    assert staff.get(f"/admin/tickets/issuedticket/{ticket.pk}/change/").status_code == 200
+    assert staff.get("/admin/tickets/checkinscan/").status_code == 200
 
 
 

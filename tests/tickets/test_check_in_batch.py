@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.models import CheckInScan, IssuedTicket
 from orders.services import order_refund
-from orders.tickets.qr import issued_ticket_token
+from tickets.models import CheckInScan, IssuedTicket
+from tickets.qr import issued_ticket_token
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ import threading
 import pytest
 from django.db import connection
 
-from orders.models import IssuedTicket
-from orders.tickets.qr import issued_ticket_token
 from tests.conftest import client_for
 from tests.orders.conftest import Catalog, order_body
 from tests.tickets.conftest import pay
+from tickets.models import IssuedTicket
+from tickets.qr import issued_ticket_token
 
 GATES = 12
 

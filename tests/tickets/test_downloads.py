@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import signing
 
+from orders.downloads import album_file_link
 from orders.models import OrderLine
-from orders.tickets.downloads import album_file_link
 from tests.conftest import client_for
 from tests.factories.stores import MediaFileFactory
 from tests.tickets.conftest import pay, place

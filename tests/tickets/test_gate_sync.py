@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from orders.models import IssuedTicket
 from orders.services import order_refund
-from orders.tickets.qr import issued_ticket_token
-from orders.tickets.tokens import ticket_token_verify
 from tests.tickets.conftest import pay, place
+from tickets.models import IssuedTicket
+from tickets.qr import issued_ticket_token
+from tickets.tokens import ticket_token_verify
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from notifications.models import OutboxMessage
-from orders.models import IssuedTicket, OrderStatus
+from orders.models import OrderStatus
 from orders.services import order_mark_paid
-from orders.tickets.services import tickets_issue
 from tests.tickets.conftest import pay, place
+from tickets.models import IssuedTicket
+from tickets.services import tickets_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from orders.models import IssuedTicket
+from tickets.models import IssuedTicket
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import base64
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from orders.tickets.checks import ticket_signing_key_check
-from orders.tickets.keys import ticket_keys
+from tickets.checks import ticket_signing_key_check
+from tickets.keys import ticket_keys
 
 
 def test_missing_key_is_a_configuration_error_when_debug_off(settings):
@@ -14,12 +14,12 @@ def test_missing_key_is_a_configuration_error_when_debug_off(settings):
     with pytest.raises(ImproperlyConfigured, match="TICKET_SIGNING_KEY is not set"):
         ticket_keys()
     [error] = ticket_signing_key_check()
-    assert error.id == "orders.E101"
+    assert error.id == "tickets.E101"
 
 
 def test_invalid_key_is_a_configuration_error(settings):
     settings.TICKET_SIGNING_KEY = "c2hvcnQ="
-    assert ticket_signing_key_check()[0].id == "orders.E101"
+    assert ticket_signing_key_check()[0].id == "tickets.E101"
     settings.TICKET_SIGNING_KEY = base64.b64encode(bytes(32)).decode()
     settings.TICKET_VERIFY_KEYS = ["not-a-key"]
     with pytest.raises(ImproperlyConfigured, match="TICKET_VERIFY_KEYS"):

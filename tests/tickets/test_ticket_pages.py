@@ -3,10 +3,10 @@ import uuid
 
 import pytest
 
-from orders.models import IssuedTicket
 from orders.services import order_refund
-from orders.tickets.keys import ticket_keys
-from orders.tickets.tokens import ticket_token_verify
+from tickets.keys import ticket_keys
+from tickets.models import IssuedTicket
+from tickets.tokens import ticket_token_verify
 
 pytestmark = pytest.mark.django_db
 

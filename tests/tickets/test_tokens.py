@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from orders.tickets.errors import TicketTokenInvalid
-from orders.tickets.tokens import (
+from tickets.errors import TicketTokenInvalid
+from tickets.tokens import (
     b64_decode, b64url_encode, key_id, private_key_parse, ticket_token_sign, ticket_token_verify,
 )
 

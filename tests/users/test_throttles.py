@@ -106,7 +106,7 @@ def test_registration_throttled_per_address_when_emails_differ(api, settings):
 ])
 def test_code_endpoints_throttled_per_email_when_each_guess_claims_a_new_address(api, settings, path, body, scope):
     throttle_rates(settings, **{scope: "2/3650d"})
-    UserFactory(email="a@example.com")
+    UserFactory(email="a@example.com", is_verified=False)  # a code to guess on either endpoint
     statuses = [api.post(path, body, **_forwarded(n)).status_code for n in range(3)]
     assert statuses == [400, 400, 429]
 

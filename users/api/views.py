@@ -79,7 +79,9 @@ class VerificationView(APIView):
     def post(self, request):
         data = s.VerificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_verify(**data.validated_data)
+        verification = services.user_verify(**data.validated_data)
+        if verification.already_verified:
+            return Response({"message": ["Account already verified"]})
         return Response({"message": ["Account verified successfully"]})
 
 

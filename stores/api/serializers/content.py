@@ -37,12 +37,14 @@ class AlbumSerializer(serializers.ModelSerializer):
     prices = PricesField(required=False)
     currency = serializers.CharField(source="store.default_currency", read_only=True)
     media_files = MediaFileSerializer(many=True, read_only=True)
+    type_name = serializers.CharField(source="TYPE_NAME", read_only=True,
+                                      help_text=f"`{Album.TYPE_NAME}`: what an order line names as its type_name.")
 
     class Meta:
         model = Album
         fields = ("id", "name", "description", "store", "store_name", "category", "category_name", "media_type",
                   "media_type_name", "authors", "thumbnail", "prices", "currency", "is_published", "media_files",
-                  "created", "updated")
+                  "created", "updated", "type_name")
         read_only_fields = ("id", "created", "updated")
         extra_kwargs = {"description": {"required": False, "allow_blank": True}}
 

@@ -2,11 +2,11 @@ from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mookh.core.serializers import MODEL_FIELDS_BOUNDED
 from stores.api.fields import MoneyField, PricesField, image_upload_check
 from stores.api.serializers.stores import StoreContactsSerializer
 from stores.models import Event, EventCategory, Schedule, Store, Ticket
-from orders.selectors import event_sales_statistics
-from stores.selectors import catalog_access, event_statistics, ticket_is_available
+from stores.selectors import catalog_access, event_staff_statistics, event_statistics, ticket_is_available
 
 
 def access_from(serializer):
@@ -21,6 +21,7 @@ def access_from(serializer):
 class ScheduleSerializer(serializers.ModelSerializer):
     """FullCalendar's event shape."""
 
+    serializer_field_mapping = MODEL_FIELDS_BOUNDED
     event_name = serializers.CharField(source="event.event_name", read_only=True)
     event_fk = serializers.PrimaryKeyRelatedField(source="event", queryset=Event.objects.all())
     allDay = serializers.BooleanField(source="all_day", required=False)  # noqa: N815 (FullCalendar's name)
@@ -33,6 +34,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 
 class TicketSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = MODEL_FIELDS_BOUNDED
     event_fk = serializers.PrimaryKeyRelatedField(source="event", queryset=Event.objects.all())
     schedule_fk = serializers.PrimaryKeyRelatedField(source="schedule", queryset=Schedule.objects.all(),
                                                      required=False, allow_null=True)
@@ -43,13 +45,15 @@ class TicketSerializer(serializers.ModelSerializer):
     tickets_bought = serializers.IntegerField(source="sold", read_only=True)
     tickets_available = serializers.IntegerField(read_only=True)
     is_available = serializers.SerializerMethodField()
+    type_name = serializers.CharField(source="TYPE_NAME", read_only=True,
+                                      help_text=f"`{Ticket.TYPE_NAME}`: what an order line names as its type_name.")
 
     class Meta:
         model = Ticket
         fields = ("id", "ticket_name", "event_fk", "schedule_name", "ticket_description", "schedule_fk",
                   "ticket_value", "currency", "prices", "is_published", "ticket_metadata", "quantity",
                   "tickets_bought", "tickets_available", "is_available", "sales_start", "sales_end",
-                  "max_per_order", "max_per_buyer", "allow_pay_later", "pay_later_max_per_buyer")
+                  "max_per_order", "max_per_buyer", "allow_pay_later", "pay_later_max_per_buyer", "type_name")
         extra_kwargs = {
             "allow_pay_later": {"help_text": "Accept pay-later and installment orders (they hold seats 48 h)."},
             "pay_later_max_per_buyer": {"min_value": 1, "allow_null": True, "required": False,
@@ -118,6 +122,7 @@ STATISTICS = ("tickets_count_by_category", "tickets_total_sales", "tickets_sales
 
 
 class EventSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = MODEL_FIELDS_BOUNDED
     event_category_fk = serializers.PrimaryKeyRelatedField(source="event_category",
                                                            queryset=EventCategory.objects.all())
     parent_event_id = serializers.PrimaryKeyRelatedField(source="parent_event", queryset=Event.objects.all(),
@@ -161,7 +166,7 @@ class EventSerializer(serializers.ModelSerializer):
         others = [event.pk for event in events if not access.can_read(event.store_id)]
         stats = event_statistics(staffed) if staffed else {}
         if staffed:
-            for event_id, sales in event_sales_statistics(staffed).items():
+            for event_id, sales in event_staff_statistics(staffed).items():
                 stats[event_id].update(sales)
         if others:
             stats.update(event_statistics(others, public=True))

@@ -3,7 +3,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from stores import services
@@ -148,21 +148,45 @@ class EventCategoryViewSet(viewsets.ModelViewSet):
         services.event_category_delete(event_category=instance, actor=self.request.user)
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Content categories (HipHop, Gospel, Fiction…); managed in the admin."""
+class CategoryViewSet(viewsets.ModelViewSet):
+    """Content categories (HipHop, Gospel, Fiction…): readable by anyone; only super admins add, change
+    and delete them (shared by every store)."""
 
     queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = WRITE_METHODS
     search_fields = ("name",)
     ordering_fields = ("name",)
 
+    def perform_create(self, serializer):
+        serializer.instance = services.content_category_create(actor=self.request.user, **serializer.validated_data)
 
-class MediaTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    """ALBUM, TRACK, EBOOK; managed in the admin."""
+    def perform_update(self, serializer):
+        serializer.instance = services.content_category_update(category=serializer.instance, actor=self.request.user,
+                                                               **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.content_category_delete(category=instance, actor=self.request.user)
+
+
+class MediaTypeViewSet(viewsets.ModelViewSet):
+    """ALBUM, TRACK, EBOOK (created by a migration): readable by anyone; only super admins add, change and
+    delete media types."""
 
     queryset = MediaType.objects.all()
     serializer_class = s.MediaTypeSerializer
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = WRITE_METHODS
     search_fields = ("name",)
     ordering_fields = ("name",)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.media_type_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.media_type_update(media_type=serializer.instance, actor=self.request.user,
+                                                         **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.media_type_delete(media_type=instance, actor=self.request.user)
