@@ -254,6 +254,9 @@ REST_FRAMEWORK = {
         "promo_validate": env("THROTTLE_PROMO_VALIDATE", default="120/min"),
         "promo_validate_item": env("THROTTLE_PROMO_VALIDATE_ITEM", default="600/hour"),
         "promo_validate_failures": env("THROTTLE_PROMO_VALIDATE_FAILURES", default="30/hour"),
+        # Provider callbacks come from a few provider addresses; the sandbox button is for people.
+        "payment_callback_address": env("THROTTLE_PAYMENT_CALLBACK_ADDRESS", default="1200/min"),
+        "payment_sandbox_address": env("THROTTLE_PAYMENT_SANDBOX_ADDRESS", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles take the client's address from X-Forwarded-For only behind this many proxies.
@@ -346,6 +349,10 @@ STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
 # Apps above orders act on an order that becomes PAID or REFUNDED: dotted paths of callables
 # (order=Order) the order engine runs inside the transaction that changes the order.
 ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
+# Run in the placement transaction of an order that is not paid at once (dotted paths of callables(order=)).
+ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
+# Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
+ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
 ORDER_REFUNDED_HOOKS = ["tickets.services.tickets_void"]
 # Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
 # of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
@@ -367,3 +374,19 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "ScanResultEnum": "tickets.models.ScanResult",
 })
 # --- end of tickets ---
+
+# --- Payments (payments/): providers, callbacks, the sandbox ---
+# sandbox: no provider is called; each adapter answers offline in the provider's own formats, and
+# POST /payments/sandbox/complete/ delivers a provider's callback. live: the providers below.
+PAYMENTS_MODE = env("PAYMENTS_MODE", default="sandbox")
+# This API's address as providers reach it (callback URLs).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=STOREFRONT_URL)
+# The secret path segment of the M-Pesa callback URL (Daraja signs nothing).
+MPESA_CALLBACK_TOKEN = env("MPESA_CALLBACK_TOKEN", default="sandbox-callback-token" if PAYMENTS_MODE == "sandbox" else "")
+MPESA_BASE_URL = env("MPESA_BASE_URL", default="https://sandbox.safaricom.co.ke")
+MPESA_CONSUMER_KEY = env("MPESA_CONSUMER_KEY", default="")
+MPESA_CONSUMER_SECRET = env("MPESA_CONSUMER_SECRET", default="")
+MPESA_SHORTCODE = env("MPESA_SHORTCODE", default="174379")
+MPESA_PASSKEY = env("MPESA_PASSKEY", default="bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919")
+MPESA_TRANSACTION_TYPE = env("MPESA_TRANSACTION_TYPE", default="CustomerPayBillOnline")
+

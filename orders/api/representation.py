@@ -73,4 +73,15 @@ def order_representation(order: Order, request=None, *, lines=None) -> dict:
         "is_gate_purchase": order.is_gate_purchase, "flag_email_sent": order.flag_email_sent,
         "flag_sms_sent": order.flag_sms_sent, "expires_at": iso_datetime(order.expires_at),
         "created": iso_datetime(order.created), "updated": iso_datetime(order.updated),
+        "payments": [payment_attempt_representation(attempt) for attempt in order.payment_attempts.all()],
+    }
+
+
+def payment_attempt_representation(attempt) -> dict:
+    """One request for money (the payments app's attempt, read through its reverse relation)."""
+    return {
+        "id": str(attempt.pk), "provider": attempt.provider, "exact_payment_method": attempt.method,
+        "amount": _money(attempt.amount), "currency": attempt.currency, "status": attempt.status,
+        "provider_reference": attempt.provider_reference, "receipt": attempt.receipt or None,
+        "created": iso_datetime(attempt.created),
     }

@@ -75,6 +75,21 @@ def order_lines_representation(lines, request=None) -> list[dict]:
     return [line_representation(line, request) for line in lines]
 
 
+class PaymentAttemptOutput(serializers.Serializer):
+    """A request for money sent to a provider (an M-Pesa prompt, a card checkout…) and its outcome."""
+
+    id = serializers.UUIDField()
+    provider = serializers.CharField(help_text="mpesa, airtel, mtn or cybersource")
+    exact_payment_method = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=["STARTING", "PENDING", "SUCCEEDED", "FAILED", "CANCELLED"])
+    provider_reference = serializers.CharField(allow_null=True,
+                                               help_text="What the provider calls it: CheckoutRequestID, …")
+    receipt = serializers.CharField(allow_null=True, help_text="The provider's receipt once the money arrived.")
+    created = serializers.DateTimeField()
+
+
 class OrderSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     customer = PersonOutput(read_only=True)
@@ -103,6 +118,7 @@ class OrderSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(read_only=True)
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
+    payments = PaymentAttemptOutput(many=True, read_only=True)
 
     @extend_schema_field(ORDER_LINES)
     def get_order_detail(self, order):

@@ -1,6 +1,8 @@
 """The v1 facade (seed 000): the same engine behind the flat order representation."""
 from dataclasses import replace
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -207,4 +209,7 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                       email=values.get("email"), user=request.user)
         if order is None:
             raise NotFound("No order with this number and contact.")
+        for path in settings.ORDER_PAYMENT_REFRESH_HOOKS:  # the payments app asks about pending prompts
+            import_string(path)(order=order)
+        order.refresh_from_db()
         return Response(PaymentStateSerializer(order).data)

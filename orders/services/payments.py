@@ -3,7 +3,9 @@ import logging
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
 
 from mookh.core.errors import InvalidInput
 from orders.errors import OrderNotPayable
@@ -25,11 +27,11 @@ def cash_reference() -> str:
 
 
 def payment_start(*, order: Order, started_by=None) -> str:
-    """Zero-amount and CASH orders are paid at once; other methods wait for a provider.
+    """Zero-amount and CASH orders are paid at once; for the others ORDER_PAYMENT_START_HOOKS
+    (the payments app) ask the payer for the money.
 
-    Returns what happened: "paid", or "no_provider" while no gateway is configured for the method.
-    It runs inside the placement transaction, so it may only touch the database: a gateway call
-    (STK push, card form) belongs in a task queued with transaction.on_commit.
+    Returns "paid" or "waiting". It runs inside the placement transaction, so it and the hooks
+    may only touch the database: a gateway call belongs in a task queued with transaction.on_commit.
     """
     if order.order_amount == 0:
         order_mark_paid(order_id=order.pk)
@@ -37,7 +39,9 @@ def payment_start(*, order: Order, started_by=None) -> str:
         payment_apply(order_id=order.pk, amount=order.order_amount, currency=order.currency,
                       provider=CASH_PROVIDER, reference=cash_reference(), received_by=started_by)
     else:
-        return "no_provider"
+        for path in settings.ORDER_PAYMENT_START_HOOKS:
+            import_string(path)(order=order)
+        return "waiting"
     order.refresh_from_db()
     return "paid"
 

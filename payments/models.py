@@ -1,0 +1,88 @@
+"""Payment attempts (one per prompt, card checkout or agent collection) and every callback received.
+
+An attempt is ours; the money it brings is recorded by the order engine's Payment rows, one per
+provider receipt (a unique constraint), so a replayed callback can never credit twice.
+"""
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from mookh.core.models import TimeStamped
+
+
+class Provider(models.TextChoices):
+    MPESA = "mpesa", "M-Pesa"
+    AIRTEL = "airtel", "Airtel Money"
+    MTN = "mtn", "MTN MoMo"
+    CYBERSOURCE = "cybersource", "Cybersource"
+
+
+class PaymentAttempt(TimeStamped):
+    """One request for money: STARTING (queued) → PENDING (the provider took it) → SUCCEEDED,
+    FAILED or CANCELLED. Terminal states never change; a result arriving twice is a no-op."""
+
+    class Status(models.TextChoices):
+        STARTING = "STARTING"
+        PENDING = "PENDING"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+        CANCELLED = "CANCELLED"
+
+    TERMINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payment_attempts")
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    method = models.CharField(max_length=12, help_text="The exact method: MPESA, AIRTEL, MTNUG, AIRTELUG, CARD")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    phone = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTING)
+    # What the provider names the attempt by: CheckoutRequestID, transaction_uuid, X-Reference-Id…
+    provider_reference = models.CharField(max_length=100, null=True, blank=True)
+    receipt = models.CharField(max_length=100, blank=True)
+    amount_received = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    description = models.CharField(max_length=255, blank=True)
+    # Money received that could not be credited (order closed, more than due, other currency): staff act.
+    review_reason = models.CharField(max_length=255, blank=True)
+    request_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"])]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_reference"], name="attempt_provider_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=Decimal("0")), name="attempt_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.amount} {self.currency} for {self.order_id} ({self.status})"
+
+
+class ProviderCallback(TimeStamped):
+    """Every callback as it arrived, kept for audit whatever became of it."""
+
+    class Outcome(models.TextChoices):
+        CREDITED = "credited"
+        DUPLICATE = "duplicate"
+        NOT_PAID = "not_paid"          # a failure or cancellation, recorded on the attempt
+        REVIEW = "review"              # money that could not be credited: flagged for staff
+        UNKNOWN_REFERENCE = "unknown_reference"
+        INVALID = "invalid"
+        UNAUTHENTICATED = "unauthenticated"
+
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    remote_addr = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    attempt = models.ForeignKey(PaymentAttempt, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="callbacks")
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["provider", "outcome"])]
+
+    def __str__(self):
+        return f"{self.provider} callback ({self.outcome})"
