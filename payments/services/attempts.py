@@ -1,0 +1,104 @@
+"""Ask a payer's phone for the amount due: an attempt recorded with the order, its request sent
+after commit, and the provider asked about it when its callback is late."""
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from mookh.core.errors import NotFound
+from orders.errors import OrderNotPayable
+from orders.models import Order, PaymentMethod
+from orders.selectors import installments_amount
+from orders.services.status import OPEN
+from payments.models import PaymentAttempt, Provider
+from payments.providers.base import ProviderError, PushRequest, ResultStatus
+from payments.providers.mobile import mobile_money, mobile_money_of_provider
+from payments.services.results import payment_result_apply
+
+logger = logging.getLogger(__name__)
+Status = PaymentAttempt.Status
+# The callback route of each provider (its URL name); the M-Pesa one carries the secret token.
+CALLBACK_ROUTES = {Provider.MPESA: "payments-callback-mpesa"}
+
+
+def order_payment_begin(*, order: Order) -> None:
+    """ORDER_PAYMENT_START_HOOKS: run in the placement transaction of an order not paid at once.
+
+    A mobile-money order to be paid now asks the payer's phone for the amount due (the first
+    installment of an installment order) once the order is committed. Pay-later orders wait
+    for the buyer; methods not wired yet leave the order waiting, as its answer says.
+    """
+    money = mobile_money(order.exact_payment_method)
+    if order.payment_method != PaymentMethod.MOBILE or money is None or order.is_pay_later:
+        return
+    payment_attempt_create(order=order, provider=money.provider, amount=installments_amount(order))
+
+
+def payment_attempt_create(*, order: Order, provider: str, amount=None) -> PaymentAttempt:
+    """Record an attempt for `amount` (default: the balance) and queue its request after commit."""
+    if order.status not in OPEN or order.order_balance <= 0:
+        raise OrderNotPayable(f"The order is {order.status}.", status=order.status)
+    amount = min(amount or order.order_balance, order.order_balance)
+    attempt = PaymentAttempt.objects.create(
+        order=order, provider=provider, method=order.exact_payment_method, amount=amount,
+        currency=order.currency, phone=order.payer_phone or order.customer_phone)
+    transaction.on_commit(partial(_push_queue, attempt.pk))
+    return attempt
+
+
+def _push_queue(attempt_id) -> None:
+    """Queue the request; never raises (a broker outage leaves the attempt STARTING, visible to staff)."""
+    from payments.tasks import payment_push_task  # the tasks module imports this one
+
+    try:
+        payment_push_task.delay(attempt_id=str(attempt_id))
+    except Exception:  # kombu/redis raise several types; any of them means "not queued now"
+        logger.warning("could not queue the payment request of attempt %s", attempt_id, exc_info=True)
+
+
+def payment_push(*, attempt_id) -> PaymentAttempt:
+    """Send a STARTING attempt's request to its provider (outside any transaction); idempotent."""
+    attempt = PaymentAttempt.objects.select_related("order").filter(pk=attempt_id).first()
+    if attempt is None:
+        raise NotFound("No such payment attempt.")
+    if attempt.status != Status.STARTING:
+        return attempt
+    request = PushRequest(reference=str(attempt.pk), order_number=attempt.order.order_number, amount=attempt.amount,
+                          currency=attempt.currency, phone=attempt.phone, callback_url=callback_url(attempt))
+    try:
+        started = mobile_money(attempt.method).push(request)
+    except ProviderError as exc:
+        PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
+            status=Status.FAILED, description=str(exc)[:255])
+        logger.warning("payment request of attempt %s refused: %s", attempt.pk, exc)
+    else:
+        PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
+            status=Status.PENDING, provider_reference=started.provider_reference, request_data=started.raw)
+        logger.info("payment request of attempt %s sent (%s)", attempt.pk, started.provider_reference)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def callback_url(attempt: PaymentAttempt) -> str:
+    """Where the attempt's provider posts its result, as the provider reaches this API."""
+    route = CALLBACK_ROUTES[attempt.provider]
+    kwargs = {"token": settings.MPESA_CALLBACK_TOKEN} if attempt.provider == Provider.MPESA else {}
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(route, kwargs=kwargs).rstrip("/") + "/"
+
+
+def order_payment_refresh(*, order: Order) -> None:
+    """ORDER_PAYMENT_REFRESH_HOOKS: before an order's payment state is shown, ask the provider
+    about its pending requests (a callback may be late or lost). Outside any transaction."""
+    for attempt in PaymentAttempt.objects.filter(order=order, status=Status.PENDING):
+        money = mobile_money_of_provider(attempt.provider)
+        if money is None:
+            continue
+        try:
+            result = money.status(attempt.provider_reference)
+        except ProviderError as exc:
+            logger.warning("status query of attempt %s failed: %s", attempt.pk, exc)
+            continue
+        if result.status != ResultStatus.PENDING:
+            payment_result_apply(provider=attempt.provider, result=result)
