@@ -257,6 +257,11 @@ REST_FRAMEWORK = {
         # Provider callbacks come from a few provider addresses; the sandbox button is for people.
         "payment_callback_address": env("THROTTLE_PAYMENT_CALLBACK_ADDRESS", default="1200/min"),
         "payment_sandbox_address": env("THROTTLE_PAYMENT_SANDBOX_ADDRESS", default="60/min"),
+        # The payment page: prompts per order and per phone (no one's phone is flooded with
+        # prompts), its status poll and card checkouts per address.
+        "payment_prompt_order": env("THROTTLE_PAYMENT_PROMPT_ORDER", default="10/hour"),
+        "payment_prompt_phone": env("THROTTLE_PAYMENT_PROMPT_PHONE", default="10/hour"),
+        "payment_link_address": env("THROTTLE_PAYMENT_LINK_ADDRESS", default="600/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles take the client's address from X-Forwarded-For only behind this many proxies.
@@ -353,6 +358,10 @@ ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
 ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
 # Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
 ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
+# Dotted path of a callable(order=Order) -> {"url", "payload"}: the signed card form that a CARD
+# order (or a mobile one outside Kenya and Uganda) answers with for response_type=json. It records
+# the payment attempt the form pays. Empty: the answer says card payments are not available.
+ORDER_CARD_FORM_PROVIDER = "payments.services.card.order_card_form"
 ORDER_REFUNDED_HOOKS = ["tickets.services.tickets_void"]
 # Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
 # of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
@@ -381,6 +390,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
 PAYMENTS_MODE = env("PAYMENTS_MODE", default="sandbox")
 # This API's address as providers reach it (callback URLs).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=STOREFRONT_URL)
+# Cybersource Secure Acceptance (cards): the profile's id, access key and secret key (required in
+# live mode) and its pay endpoint. In sandbox mode the pay page is this API's own
+# /payments/sandbox/cybersource/pay/ and missing keys fall back to placeholders.
+CYBERSOURCE_PROFILE_ID = env("CYBERSOURCE_PROFILE_ID", default="")
+CYBERSOURCE_ACCESS_KEY = env("CYBERSOURCE_ACCESS_KEY", default="")
+CYBERSOURCE_SECRET_KEY = env("CYBERSOURCE_SECRET_KEY", default="")
+CYBERSOURCE_PAY_URL = env("CYBERSOURCE_PAY_URL", default="https://secureacceptance.cybersource.com/pay"
+                          if PAYMENTS_MODE == "live" else "https://testsecureacceptance.cybersource.com/pay")
 # The secret path segment of the M-Pesa callback URL (Daraja signs nothing).
 MPESA_CALLBACK_TOKEN = env("MPESA_CALLBACK_TOKEN", default="sandbox-callback-token" if PAYMENTS_MODE == "sandbox" else "")
 MPESA_BASE_URL = env("MPESA_BASE_URL", default="https://sandbox.safaricom.co.ke")
@@ -389,4 +406,26 @@ MPESA_CONSUMER_SECRET = env("MPESA_CONSUMER_SECRET", default="")
 MPESA_SHORTCODE = env("MPESA_SHORTCODE", default="174379")
 MPESA_PASSKEY = env("MPESA_PASSKEY", default="bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919")
 MPESA_TRANSACTION_TYPE = env("MPESA_TRANSACTION_TYPE", default="CustomerPayBillOnline")
+# The secret path segment of the Airtel Money callback URL set in the Airtel app.
+AIRTEL_CALLBACK_TOKEN = env("AIRTEL_CALLBACK_TOKEN",
+                            default="sandbox-callback-token" if PAYMENTS_MODE == "sandbox" else "")
+# Airtel Money Open API host: UAT in sandbox mode, production in live mode.
+AIRTEL_BASE_URL = env("AIRTEL_BASE_URL", default="https://openapiuat.airtel.africa/" if PAYMENTS_MODE == "sandbox"
+                      else "https://openapi.airtel.africa/")
+# The Airtel app's client id (one app for Kenya and Uganda).
+AIRTEL_CLIENT_ID = env("AIRTEL_CLIENT_ID", default="")
+# The Airtel app's client secret.
+AIRTEL_CLIENT_SECRET = env("AIRTEL_CLIENT_SECRET", default="")
+# The Airtel app's callback-authentication private key; empty: callbacks' `hash` is not checked.
+AIRTEL_CALLBACK_KEY = env("AIRTEL_CALLBACK_KEY", default="")
+# MTN MoMo Open API host (Collection, Uganda).
+MTN_BASE_URL = env("MTN_BASE_URL", default="https://sandbox.momodeveloper.mtn.com")
+# The MTN MoMo Collection product's subscription key (Ocp-Apim-Subscription-Key).
+MTN_SUBSCRIPTION_KEY = env("MTN_SUBSCRIPTION_KEY", default="")
+# The MTN MoMo API user (a UUID4).
+MTN_API_USER = env("MTN_API_USER", default="")
+# The MTN MoMo API user's key.
+MTN_API_KEY = env("MTN_API_KEY", default="")
+# X-Target-Environment: sandbox, or mtnuganda once live.
+MTN_TARGET_ENVIRONMENT = env("MTN_TARGET_ENVIRONMENT", default="sandbox")
 

@@ -1,4 +1,5 @@
-"""Where a buyer finds their tickets and downloads: what order lines, pages and messages link to.
+"""Where a buyer finds their tickets, downloads and payment page: what order lines, pages and
+messages link to.
 
 Issued tickets belong to the tickets app, above this one: they are read here through the reverse
 relation `issued_tickets` of orders and their lines, and their pages are found by URL name."""
@@ -17,6 +18,12 @@ def absolute_url(path: str, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.TICKET_LINK_BASE_URL.rstrip("/") + path
+
+
+def payment_link_url(order_id) -> str:
+    """The order's payment page (the payments app's, found by URL name), as buyers reach this API."""
+    path = reverse("payment-link", kwargs={"order_id": order_id}).rstrip("/") + "/"
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def order_tickets_path(order_id) -> str:

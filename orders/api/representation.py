@@ -83,5 +83,6 @@ def payment_attempt_representation(attempt) -> dict:
         "id": str(attempt.pk), "provider": attempt.provider, "exact_payment_method": attempt.method,
         "amount": _money(attempt.amount), "currency": attempt.currency, "status": attempt.status,
         "provider_reference": attempt.provider_reference, "receipt": attempt.receipt or None,
+        "phone": attempt.phone or None, "description": attempt.description,
         "created": iso_datetime(attempt.created),
     }

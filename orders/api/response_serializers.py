@@ -5,8 +5,9 @@ Which one a buyer gets depends on the order and on `response_type`:
   mobile money, with what became of the payment request;
 - `{"link", "order_number", "currency_code"}`: `response_type=html`, a payment page to send the
   buyer to;
-- `{"pay_response", "order_number"}`: `response_type=json` for card payments, the fields of a
-  form to post to the card gateway.
+- `{"pay_response", "order_number"}`: `response_type=json` for card payments (and mobile money
+  orders whose payer's phone is outside Kenya and Uganda), the signed fields of a form to post to
+  the card gateway; each answer records a new payment attempt.
 """
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
@@ -26,18 +27,20 @@ class OrderCreatedOutput(OrderSerializer):
 
 
 class PaymentLinkOutput(serializers.Serializer):
-    link = serializers.URLField(allow_null=True, help_text="The order's payment page; null while no "
-                                                           "payment provider can take the payment.")
+    link = serializers.URLField(help_text="The order's payment page (/payments/links/{id}/): its summary, "
+                                          "a mobile money prompt and the card form, usable on a phone.")
     order_number = serializers.CharField()
     currency_code = serializers.CharField()
-    message = serializers.CharField(required=False, help_text="Why there is no link, when there is none.")
 
 
 class CardPaymentForm(serializers.Serializer):
-    status = serializers.BooleanField(help_text="Whether the form can be posted.")
+    status = serializers.BooleanField(help_text="Whether the form can be posted (false: no card gateway).")
     message = serializers.CharField()
-    url = serializers.URLField(allow_null=True, help_text="Where to post the form.")
-    payload = serializers.DictField(allow_null=True, help_text="The form's fields and values, signed.")
+    url = serializers.URLField(allow_null=True, help_text="Where to post the form (the card gateway's pay page).")
+    payload = serializers.DictField(
+        child=serializers.CharField(), allow_null=True,
+        help_text="The form's fields and values (Cybersource Secure Acceptance), signed: post them unchanged. "
+                  "`transaction_uuid` names the payment attempt; `reference_number` is the order number.")
 
 
 class CardPaymentOutput(serializers.Serializer):

@@ -87,6 +87,8 @@ class PaymentAttemptOutput(serializers.Serializer):
     provider_reference = serializers.CharField(allow_null=True,
                                                help_text="What the provider calls it: CheckoutRequestID, …")
     receipt = serializers.CharField(allow_null=True, help_text="The provider's receipt once the money arrived.")
+    phone = serializers.CharField(allow_null=True, help_text="The phone asked to pay (mobile money).")
+    description = serializers.CharField(help_text="The provider's word on the outcome, e.g. why it failed.")
     created = serializers.DateTimeField()
 
 

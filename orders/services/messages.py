@@ -1,6 +1,7 @@
 """Customer and agent messages the order engine writes into the outbox, in its own transaction."""
 from notifications.services import message_enqueue
 
+from orders.links import payment_link_url
 from orders.models import Order
 
 
@@ -11,7 +12,8 @@ def _context(order: Order, *, lines=None, **extra) -> dict:
         "order_id": str(order.pk), "order_number": order.order_number, "customer_name": order.customer_name,
         "currency": order.currency, "order_amount": f"{order.order_amount:.2f}",
         "order_balance": f"{order.order_balance:.2f}", "amount_paid": f"{order.amount_paid:.2f}",
-        "expires_at": order.expires_at.isoformat(), "lines": lines, **extra,
+        "expires_at": order.expires_at.isoformat(), "lines": lines, "payment_link": payment_link_url(order.pk),
+        **extra,
     }
 
 

@@ -1,8 +1,14 @@
 from mookh.core.api import optional_slash_path
-from payments.api import views
+from payments.api import mobile_callbacks, page_urls, views
 
 urlpatterns = [
     optional_slash_path("callbacks/mpesa/(?P<token>[^/]{1,200})/", views.MpesaCallbackView.as_view(),
                         name="payments-callback-mpesa"),
+    optional_slash_path("callbacks/airtel/(?P<token>[^/]{1,200})/", mobile_callbacks.AirtelCallbackView.as_view(),
+                        name="payments-callback-airtel"),
+    optional_slash_path("callbacks/mtn/(?P<reference>[^/]{1,100})/", mobile_callbacks.MtnCallbackView.as_view(),
+                        name="payments-callback-mtn"),
     optional_slash_path("sandbox/complete/", views.SandboxCompleteView.as_view(), name="payments-sandbox-complete"),
 ]
+# The payment page (/payments/links/{order_id}/…) and card payments.
+urlpatterns += page_urls.urlpatterns

@@ -31,7 +31,7 @@ class MpesaCallbackView(APIView):
         description="Recorded whatever it says; credited once per receipt. Unknown references are "
                     "acknowledged (200) and kept for staff.")
     def post(self, request, token):
-        record = services.mpesa_callback_receive(token=token, body=request.body, headers=_headers(request),
+        record = services.mpesa_callback_receive(token=token, body=request.body, headers=callback_headers(request),
                                                  remote_addr=client_address(request))
         answer = CALLBACK_STATUS.get(record.outcome, status.HTTP_200_OK)
         accepted = answer == status.HTTP_200_OK
@@ -39,7 +39,8 @@ class MpesaCallbackView(APIView):
                         status=answer)
 
 
-def _headers(request) -> dict:
+def callback_headers(request) -> dict:
+    """A callback's headers as kept for audit, without credentials."""
     return {name: value for name, value in request.headers.items() if name.lower() not in ("cookie", "authorization")}
 
 

@@ -351,7 +351,8 @@ def _raw_member(text: str, name: str) -> str | None:
 def sandbox_handler(config: AirtelConfig):
     """Answers token, push, enquiry and refund as Airtel does, offline. It checks the headers, the
     bearer token, that msisdn has no country code and that each transaction.id is new; the enquiry
-    says TS unless the msisdn ends in 0001 (TF), 0002 (TA) or 0003 (TIP forever)."""
+    says what `sandbox_outcome_set` recorded for the transaction, else TS unless the msisdn ends in
+    0001 (TF), 0002 (TA) or 0003 (TIP forever)."""
     from payments.providers import airtel_sandbox  # it builds on this module
 
     return airtel_sandbox.handler(config)
@@ -360,7 +361,16 @@ def sandbox_handler(config: AirtelConfig):
 def sandbox_callback(config: AirtelConfig, reference: str, *, status_code: str = "TS",
                      airtel_money_id: str | None = None) -> bytes:
     """The callback Airtel would POST for this attempt (§3.4), hashed by `callback_hash` when a
-    callback key is set. The sandbox's enquiry still answers by msisdn: a callback does not change it."""
+    callback key is set. A callback does not change what the sandbox's enquiry says (a forged one
+    would not either): `sandbox_outcome_set` does."""
     from payments.providers import airtel_sandbox
 
     return airtel_sandbox.callback(config, reference, status_code=status_code, airtel_money_id=airtel_money_id)
+
+
+def sandbox_outcome_set(config: AirtelConfig, reference: str, status_code: str) -> None:
+    """The payer answered the sandbox's prompt: its enquiry says `status_code` (TS, TF, TIP, TA)
+    for `reference` from now on, whatever the msisdn."""
+    from payments.providers import airtel_sandbox
+
+    airtel_sandbox.outcome_set(config, reference, status_code)

@@ -59,6 +59,13 @@ def callback(config: AirtelConfig, reference: str, *, status_code: str = "TS",
     return (body + "}").encode()
 
 
+def outcome_set(config: AirtelConfig, reference: str, status_code: str) -> None:
+    """`payments.providers.airtel.sandbox_outcome_set`: the payer answered the prompt."""
+    if status_code not in MESSAGES:
+        raise ValueError(f"Airtel has no transaction status {status_code!r}")
+    cache.set(_key("outcome", config.client_id, reference), status_code, timeout=MEMORY_SECONDS)
+
+
 def _key(kind: str, *parts: str) -> str:
     return f"airtel:sandbox:{kind}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -137,7 +144,7 @@ def _enquiry(config: AirtelConfig, reference: str) -> httpx.Response:
     msisdn = cache.get(_key("transaction", config.client_id, reference))
     if msisdn is None:
         return _answer(200, "Transaction not found", success=False, response_code=NOT_FOUND)
-    code = OUTCOMES.get(msisdn[-4:], SUCCEEDED)
+    code = cache.get(_key("outcome", config.client_id, reference)) or OUTCOMES.get(msisdn[-4:], SUCCEEDED)
     transaction = {"airtel_money_id": _money_id(config, reference), "id": reference,
                    "message": MESSAGES[code], "status": code}
     return _answer(200, "SUCCESS", success=True, response_code="DP00800001001" if code == SUCCEEDED

@@ -4,9 +4,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from phonenumbers import NumberParseException
+
+from mookh.core.phone import phone_country
 from payments.models import Provider
-from payments.providers import mpesa
-from payments.providers.base import ProviderResult, PushRequest, PushStarted
+from payments.providers import airtel, mpesa, mtn
+from payments.providers.base import ProviderError, ProviderResult, PushRequest, PushStarted
+
+MTN_COUNTRY, MTN_CURRENCY = "UG", "UGX"
+SANDBOX_RESULTS = ("success", "failed", "cancelled")
+
+
+def _never(exc: ProviderError) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -14,13 +24,60 @@ class MobileMoney:
     provider: str
     push: Callable[[PushRequest], PushStarted]
     status: Callable[[str], ProviderResult]
-    # (provider_reference, result "success|failed|cancelled", amount, phone) -> the callback's body
-    sandbox_callback: Callable[[str, str, Decimal, str], bytes]
+    # (provider_reference, result "success|failed|cancelled", amount, currency, phone) -> the callback's
+    # body; the sandbox's status query agrees with it from then on.
+    sandbox_callback: Callable[[str, str, Decimal, str, str], bytes]
+    # Whether a push that raised this error may still have reached the phone. Only for providers
+    # that name the attempt by our reference, whose status query can then settle it.
+    push_may_have_started: Callable[[ProviderError], bool] = _never
 
 
-def _mpesa_sandbox_callback(reference: str, result: str, amount: Decimal, phone: str) -> bytes:
+def _mpesa_sandbox_callback(reference: str, result: str, amount: Decimal, currency: str, phone: str) -> bytes:
     code = {"success": mpesa.SUCCESS, "failed": 1, "cancelled": 1032}[result]
     return mpesa.sandbox_callback(reference, result_code=code, amount=amount, phone=phone)
+
+
+def _airtel(country: str) -> MobileMoney:
+    def config() -> airtel.AirtelConfig:
+        return airtel.airtel_config_from_settings(country)
+
+    def sandbox_callback(reference: str, result: str, amount: Decimal, currency: str, phone: str) -> bytes:
+        code = "TS" if result == "success" else "TF"
+        airtel.sandbox_outcome_set(config(), reference, code)
+        return airtel.sandbox_callback(config(), reference, status_code=code)
+
+    return MobileMoney(
+        provider=Provider.AIRTEL,
+        push=lambda request: airtel.push(config(), request),
+        status=lambda reference: airtel.status(config(), reference),
+        sandbox_callback=sandbox_callback,
+        push_may_have_started=lambda exc: exc.code == "airtel_outcome_unknown",
+    )
+
+
+def _mtn_push(request: PushRequest) -> PushStarted:
+    """MTN takes any E.164 number and currency: a Ugandan collection is checked here, before sending."""
+    if request.currency != MTN_CURRENCY:
+        raise ProviderError(f"MTN MoMo {MTN_COUNTRY} collects {MTN_CURRENCY}, not {request.currency}",
+                            code="mtn_currency_mismatch")
+    try:
+        country = phone_country(request.phone)
+    except NumberParseException:
+        country = None
+    if country != MTN_COUNTRY:
+        raise ProviderError(f"{request.phone!r} is not an MTN {MTN_COUNTRY} number", code="mtn_phone_invalid")
+    try:
+        return mtn.request_to_pay(mtn.mtn_config_from_settings(), request)
+    except (TypeError, ValueError) as exc:  # the adapter's own checks (reference, amount, number)
+        raise ProviderError(f"MTN MoMo cannot ask for this payment: {exc}", code="mtn_request_invalid") from exc
+
+
+def _mtn_sandbox_callback(reference: str, result: str, amount: Decimal, currency: str, phone: str) -> bytes:
+    status = "SUCCESSFUL" if result == "success" else "FAILED"
+    reason = {"success": None, "failed": "NOT_ENOUGH_FUNDS", "cancelled": "APPROVAL_REJECTED"}[result]
+    mtn.sandbox_outcome_set(reference, status, reason=reason, amount=amount, currency=currency)
+    return mtn.sandbox_callback(reference, status=status, reason=reason or "", amount=amount, currency=currency,
+                                payer=phone)
 
 
 MOBILE_MONEY = {
@@ -30,6 +87,17 @@ MOBILE_MONEY = {
         status=lambda reference: mpesa.stk_query(mpesa.mpesa_config_from_settings(), reference),
         sandbox_callback=_mpesa_sandbox_callback,
     ),
+    "AIRTEL": _airtel("KE"),
+    "AIRTELUG": _airtel("UG"),
+    "MTNUG": MobileMoney(
+        provider=Provider.MTN,
+        push=_mtn_push,
+        status=lambda reference: mtn.status(mtn.mtn_config_from_settings(), reference),
+        sandbox_callback=_mtn_sandbox_callback,
+        # X-Reference-Id is ours and MTN refuses a reused one: a push that timed out or met a 5xx
+        # is settled by the status query (404 reads as failed).
+        push_may_have_started=lambda exc: exc.retryable,
+    ),
 }
 
 
@@ -37,6 +105,3 @@ def mobile_money(method: str) -> MobileMoney | None:
     """The mobile money behind an exact payment method, or None while it is not wired."""
     return MOBILE_MONEY.get(method)
 
-
-def mobile_money_of_provider(provider: str) -> MobileMoney | None:
-    return next((money for money in MOBILE_MONEY.values() if money.provider == provider), None)

@@ -308,7 +308,8 @@ SANDBOX_PAYER_OUTCOMES = {
 
 def sandbox_handler(config: MtnConfig):
     """An httpx handler answering token, request-to-pay (202, or 409 for a reused X-Reference-Id) and
-    status queries as MTN's sandbox does. Requests live in the cache, so every process sees them."""
+    status queries as MTN's sandbox does (by the payer's magic number, or as `sandbox_outcome_set`
+    says). Requests live in the cache, so every process sees them."""
     def handle(request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if request.method == "POST" and path == TOKEN_PATH:
@@ -327,13 +328,30 @@ def sandbox_handler(config: MtnConfig):
 
 def sandbox_callback(reference: str, *, status: str = "SUCCESSFUL", amount: Decimal, currency: str,
                      payer: str, external_id: str = "", reason: str = "INTERNAL_PROCESSING_ERROR") -> bytes:
-    """The body MTN sends to X-Callback-Url for `reference`: the status object, as a status query shows it."""
+    """The body MTN sends to X-Callback-Url for `reference`: the status object, as a status query shows it.
+    It does not change what the sandbox's status query says (a forged one would not either):
+    `sandbox_outcome_set` does."""
     remembered = cache.get(_sandbox_key(reference)) or {}
     return json.dumps(_sandbox_status_object(
         reference, status=status, reason=reason, amount=_whole_units(amount), currency=currency,
         party_id=_msisdn(payer), external_id=remembered.get("externalId", external_id),
         payer_message=remembered.get("payerMessage", ""), payee_note=remembered.get("payeeNote", ""),
     )).encode()
+
+
+def sandbox_outcome_set(reference: str, status: str, *, reason: str | None = None, amount: Decimal | None = None,
+                        currency: str | None = None) -> None:
+    """The payer answered the sandbox's prompt `reference`: its status query says `status`
+    (SUCCESSFUL, FAILED, PENDING) from now on, whatever the payer number, with `amount` and
+    `currency` when given (else those requested)."""
+    if status not in ("SUCCESSFUL", "FAILED", "PENDING"):
+        raise ValueError(f"MTN has no request-to-pay status {status!r}.")
+    outcome = {"status": status, "reason": reason or ("INTERNAL_PROCESSING_ERROR" if status == "FAILED" else None)}
+    if amount is not None:
+        outcome["amount"] = format(Decimal(amount).normalize(), "f")
+    if currency is not None:
+        outcome["currency"] = currency
+    cache.set(f"{_sandbox_key(reference)}:outcome", outcome, timeout=SANDBOX_TTL_SECONDS)
 
 
 def _sandbox_token(config: MtnConfig, request: httpx.Request) -> httpx.Response:
@@ -383,12 +401,16 @@ def _sandbox_status(reference: str) -> httpx.Response:
     if body is None:
         return _sandbox_error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
     state, reason = SANDBOX_PAYER_OUTCOMES.get(body["payer"]["partyId"], ("SUCCESSFUL", None))
+    outcome = cache.get(f"{_sandbox_key(reference)}:outcome") or {}
+    if outcome:
+        state, reason = outcome["status"], outcome["reason"]
     if state == "DELAYED":
         polls_key = f"{_sandbox_key(reference)}:polls"
         cache.add(polls_key, 0, timeout=SANDBOX_TTL_SECONDS)
         state = "PENDING" if cache.incr(polls_key) == 1 else "SUCCESSFUL"
     return httpx.Response(200, json=_sandbox_status_object(
-        reference, status=state, reason=reason, amount=body["amount"], currency=body["currency"],
+        reference, status=state, reason=reason, amount=outcome.get("amount", body["amount"]),
+        currency=outcome.get("currency", body["currency"]),
         party_id=body["payer"]["partyId"], external_id=body.get("externalId", ""),
         payer_message=body.get("payerMessage", ""), payee_note=body.get("payeeNote", "")))
 

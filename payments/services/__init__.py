@@ -2,11 +2,12 @@
 from payments.services.attempts import (
     callback_url, order_payment_begin, order_payment_refresh, payment_attempt_create, payment_push,
 )
-from payments.services.callbacks import mpesa_callback_receive
+from payments.services.callbacks import airtel_callback_receive, mpesa_callback_receive, mtn_callback_receive
 from payments.services.results import payment_result_apply
 from payments.services.sandbox import SandboxOutcome, sandbox_complete
 
 __all__ = [
     "callback_url", "order_payment_begin", "order_payment_refresh", "payment_attempt_create", "payment_push",
-    "mpesa_callback_receive", "payment_result_apply", "SandboxOutcome", "sandbox_complete",
+    "airtel_callback_receive", "mpesa_callback_receive", "mtn_callback_receive", "payment_result_apply",
+    "SandboxOutcome", "sandbox_complete",
 ]

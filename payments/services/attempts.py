@@ -14,13 +14,18 @@ from orders.selectors import installments_amount
 from orders.services.status import OPEN
 from payments.models import PaymentAttempt, Provider
 from payments.providers.base import ProviderError, PushRequest, ResultStatus
-from payments.providers.mobile import mobile_money, mobile_money_of_provider
+from payments.providers.mobile import mobile_money
 from payments.services.results import payment_result_apply
 
 logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status
-# The callback route of each provider (its URL name); the M-Pesa one carries the secret token.
-CALLBACK_ROUTES = {Provider.MPESA: "payments-callback-mpesa"}
+# The callback route of each provider (its URL name) and what its path carries: M-Pesa's and
+# Airtel's a secret token (Airtel's URL is set once in the Airtel app), MTN's the attempt's reference.
+CALLBACK_ROUTES = {
+    Provider.MPESA: ("payments-callback-mpesa", lambda attempt: {"token": settings.MPESA_CALLBACK_TOKEN}),
+    Provider.AIRTEL: ("payments-callback-airtel", lambda attempt: {"token": settings.AIRTEL_CALLBACK_TOKEN}),
+    Provider.MTN: ("payments-callback-mtn", lambda attempt: {"reference": str(attempt.pk)}),
+}
 
 
 def order_payment_begin(*, order: Order) -> None:
@@ -36,14 +41,16 @@ def order_payment_begin(*, order: Order) -> None:
     payment_attempt_create(order=order, provider=money.provider, amount=installments_amount(order))
 
 
-def payment_attempt_create(*, order: Order, provider: str, amount=None) -> PaymentAttempt:
-    """Record an attempt for `amount` (default: the balance) and queue its request after commit."""
+def payment_attempt_create(*, order: Order, provider: str, amount=None, method: str | None = None,
+                           phone: str | None = None) -> PaymentAttempt:
+    """Record an attempt for `amount` (default: the balance) and queue its request after commit.
+    `method` and `phone` default to the order's exact payment method and its payer's phone."""
     if order.status not in OPEN or order.order_balance <= 0:
         raise OrderNotPayable(f"The order is {order.status}.", status=order.status)
     amount = min(amount or order.order_balance, order.order_balance)
     attempt = PaymentAttempt.objects.create(
-        order=order, provider=provider, method=order.exact_payment_method, amount=amount,
-        currency=order.currency, phone=order.payer_phone or order.customer_phone)
+        order=order, provider=provider, method=method or order.exact_payment_method, amount=amount,
+        currency=order.currency, phone=phone or order.payer_phone or order.customer_phone)
     transaction.on_commit(partial(_push_queue, attempt.pk))
     return attempt
 
@@ -67,12 +74,19 @@ def payment_push(*, attempt_id) -> PaymentAttempt:
         return attempt
     request = PushRequest(reference=str(attempt.pk), order_number=attempt.order.order_number, amount=attempt.amount,
                           currency=attempt.currency, phone=attempt.phone, callback_url=callback_url(attempt))
+    money = mobile_money(attempt.method)
     try:
-        started = mobile_money(attempt.method).push(request)
+        started = money.push(request)
     except ProviderError as exc:
-        PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
-            status=Status.FAILED, description=str(exc)[:255])
-        logger.warning("payment request of attempt %s refused: %s", attempt.pk, exc)
+        if money.push_may_have_started(exc):
+            # The prompt may be on the phone: the callback or the status query settles the attempt.
+            PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
+                status=Status.PENDING, provider_reference=request.reference, description=str(exc)[:255])
+            logger.warning("payment request of attempt %s may have been sent: %s", attempt.pk, exc)
+        else:
+            PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
+                status=Status.FAILED, description=str(exc)[:255])
+            logger.warning("payment request of attempt %s refused: %s", attempt.pk, exc)
     else:
         PaymentAttempt.objects.filter(pk=attempt.pk, status=Status.STARTING).update(
             status=Status.PENDING, provider_reference=started.provider_reference, request_data=started.raw)
@@ -83,16 +97,15 @@ def payment_push(*, attempt_id) -> PaymentAttempt:
 
 def callback_url(attempt: PaymentAttempt) -> str:
     """Where the attempt's provider posts its result, as the provider reaches this API."""
-    route = CALLBACK_ROUTES[attempt.provider]
-    kwargs = {"token": settings.MPESA_CALLBACK_TOKEN} if attempt.provider == Provider.MPESA else {}
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(route, kwargs=kwargs).rstrip("/") + "/"
+    route, kwargs = CALLBACK_ROUTES[attempt.provider]
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(route, kwargs=kwargs(attempt)).rstrip("/") + "/"
 
 
 def order_payment_refresh(*, order: Order) -> None:
     """ORDER_PAYMENT_REFRESH_HOOKS: before an order's payment state is shown, ask the provider
     about its pending requests (a callback may be late or lost). Outside any transaction."""
     for attempt in PaymentAttempt.objects.filter(order=order, status=Status.PENDING):
-        money = mobile_money_of_provider(attempt.provider)
+        money = mobile_money(attempt.method)
         if money is None:
             continue
         try:

@@ -71,6 +71,8 @@ def _credit(attempt: PaymentAttempt, *, currency: str, raw: dict) -> str:
     """Credit the money to the order; why not, when it cannot be (kept for staff), else ""."""
     if currency != attempt.currency:
         return f"received {currency}, the order is in {attempt.currency}"
+    if attempt.amount_received <= 0:
+        return f"received {attempt.amount_received} {currency}: nothing to credit"
     try:
         payment_apply(order_id=attempt.order_id, amount=attempt.amount_received, currency=currency,
                       provider=attempt.provider, reference=attempt.receipt, raw=raw)

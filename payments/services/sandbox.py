@@ -1,5 +1,6 @@
 """PAYMENTS_MODE=sandbox: the provider of an order's pending request delivers its real callback,
-so the same parsing, authentication and crediting code runs as in production."""
+so the same parsing, authentication and crediting code runs as in production (the sandbox's
+status query agrees with the callback, for providers whose callbacks are confirmed by it)."""
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,13 +9,23 @@ from django.db import transaction
 from mookh.core.errors import NotFound
 from orders.errors import OrderNotPayable
 from orders.models import Order
-from payments.models import PaymentAttempt
+from payments.models import PaymentAttempt, Provider, ProviderCallback
 from payments.providers.mobile import mobile_money
 from payments.services.attempts import payment_attempt_create, payment_push
-from payments.services.callbacks import mpesa_callback_receive
+from payments.services.callbacks import airtel_callback_receive, mpesa_callback_receive, mtn_callback_receive
 
 Status = PaymentAttempt.Status
 SANDBOX_HEADERS = {"X-Sandbox": "1"}
+SANDBOX_ADDRESS = "sandbox"
+# Each provider's real receiver, called as its callback URL would call it.
+RECEIVERS = {
+    Provider.MPESA: lambda attempt, body: mpesa_callback_receive(
+        token=settings.MPESA_CALLBACK_TOKEN, body=body, headers=SANDBOX_HEADERS, remote_addr=SANDBOX_ADDRESS),
+    Provider.AIRTEL: lambda attempt, body: airtel_callback_receive(
+        token=settings.AIRTEL_CALLBACK_TOKEN, body=body, headers=SANDBOX_HEADERS, remote_addr=SANDBOX_ADDRESS),
+    Provider.MTN: lambda attempt, body: mtn_callback_receive(
+        reference=str(attempt.pk), body=body, headers=SANDBOX_HEADERS, remote_addr=SANDBOX_ADDRESS),
+}
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,8 @@ def sandbox_complete(*, order_number: str, result: str, amount=None) -> SandboxO
         attempt = payment_push(attempt_id=attempt.pk)
         if attempt.status != Status.PENDING:
             raise OrderNotPayable(f"The payment request failed: {attempt.description}")
-    body = money.sandbox_callback(attempt.provider_reference, result, amount or attempt.amount, attempt.phone)
-    record = mpesa_callback_receive(token=settings.MPESA_CALLBACK_TOKEN, body=body, headers=SANDBOX_HEADERS,
-                                    remote_addr="sandbox")
+    body = mobile_money(attempt.method).sandbox_callback(attempt.provider_reference, result, amount or attempt.amount,
+                                                         attempt.currency, attempt.phone)
+    record: ProviderCallback = RECEIVERS[attempt.provider](attempt, body)
     order.refresh_from_db()
     return SandboxOutcome(order_number=order.order_number, order_status=order.status, callback_outcome=record.outcome)

@@ -91,18 +91,21 @@ def test_installments_amount_rounds_down_to_whole_units(api, catalog):
     assert (order.expires_at - order.created).total_seconds() == pytest.approx(48 * 3600, abs=5)
 
 
-def test_html_response_says_no_provider_is_configured(api, catalog):
+def test_html_response_links_to_the_order_payment_page(api, catalog, settings):
+    settings.PUBLIC_BASE_URL = "https://api.example.com"
     response = api.post("/stores/orders/", order_body((catalog.vvip, 1), response_type="html"), format="json")
     assert response.status_code == 201
-    body = response.json()
-    assert body["link"] is None and body["currency_code"] == "KES" and len(body["order_number"]) == 6
-    assert "No payment provider" in body["message"]
+    order = Order.objects.get()
+    assert response.json() == {"link": f"https://api.example.com/payments/links/{order.pk}/",
+                               "order_number": order.order_number, "currency_code": "KES"}
 
 
-def test_card_json_response_is_an_honest_pay_response(api, catalog):
+def test_card_json_response_is_a_signed_card_form(api, catalog):
     response = api.post("/stores/orders/", order_body((catalog.vvip, 1), payment_method="CARD"), format="json")
     body = response.json()
-    assert body["pay_response"]["status"] is False and body["pay_response"]["payload"] is None
+    assert body["pay_response"]["status"] is True
+    assert body["pay_response"]["payload"]["reference_number"] == body["order_number"]
+    assert body["pay_response"]["payload"]["signature"]
 
 
 def test_data_entries_validated_against_registration_fields(api, catalog):

@@ -189,4 +189,5 @@ def test_order_shows_its_payment_requests(api, pending):
     assert payments == [{"id": str(attempt.pk), "provider": "mpesa", "exact_payment_method": "MPESA",
                          "amount": "9000.00", "currency": "KES", "status": "SUCCEEDED",
                          "provider_reference": attempt.provider_reference, "receipt": "NLJ7RT61SV",
+                         "phone": "+254720111222", "description": payments[0]["description"],
                          "created": payments[0]["created"]}]
