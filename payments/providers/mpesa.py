@@ -159,6 +159,8 @@ def callback_parse(body: bytes) -> ProviderResult:
             amount = Decimal(str(items["Amount"]))
         except ArithmeticError as exc:
             raise CallbackInvalid("Amount is not a number") from exc
+        if not amount.is_finite():
+            raise CallbackInvalid("Amount is not a number")
     receipt = items.get("MpesaReceiptNumber")
     if code == SUCCESS and (amount is None or not receipt):
         raise CallbackInvalid("a successful callback without Amount or MpesaReceiptNumber")

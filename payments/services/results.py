@@ -8,6 +8,7 @@ paid already, more than the balance, another currency) is never dropped: the att
 flagged for staff with `review_reason`.
 """
 import logging
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -19,6 +20,7 @@ from payments.providers.base import ProviderResult, ResultStatus
 logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status
 Outcome = ProviderCallback.Outcome
+AMOUNT_LIMIT = Decimal("1e12")  # what PaymentAttempt.amount_received (14 digits, 2 places) holds
 RESULT_STATUS = {ResultStatus.SUCCEEDED: Status.SUCCEEDED, ResultStatus.FAILED: Status.FAILED,
                  ResultStatus.CANCELLED: Status.CANCELLED}
 
@@ -58,9 +60,14 @@ def payment_result_apply(*, provider: str, result: ProviderResult,
     if result.status != ResultStatus.SUCCEEDED:
         attempt.save(update_fields=["status", "description", "updated"])
         return callback_close(record, Outcome.NOT_PAID, result.description, attempt)
-    attempt.receipt = result.receipt or result.provider_reference
-    attempt.amount_received = result.amount if result.amount is not None else attempt.amount
-    attempt.review_reason = _credit(attempt, currency=result.currency or attempt.currency, raw=result.raw)
+    attempt.receipt = (result.receipt or result.provider_reference)[:100]
+    amount = result.amount if result.amount is not None else attempt.amount
+    if not (amount.is_finite() and abs(amount) < AMOUNT_LIMIT):
+        # Nothing a payment column can hold: kept for staff as the provider said it, in the record.
+        attempt.amount_received, attempt.review_reason = None, f"unreadable amount {str(amount)[:40]}"
+    else:
+        attempt.amount_received = amount
+        attempt.review_reason = _credit(attempt, currency=result.currency or attempt.currency, raw=result.raw)
     attempt.save(update_fields=["status", "description", "receipt", "amount_received", "review_reason", "updated"])
     if attempt.review_reason:
         return callback_close(record, Outcome.REVIEW, attempt.review_reason, attempt)

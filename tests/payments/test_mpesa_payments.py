@@ -191,3 +191,15 @@ def test_order_shows_its_payment_requests(api, pending):
                          "provider_reference": attempt.provider_reference, "receipt": "NLJ7RT61SV",
                          "phone": "+254720111222", "description": payments[0]["description"],
                          "created": payments[0]["created"]}]
+
+
+@pytest.mark.parametrize("amount, status, outcome", [("NaN", 400, "invalid"), ("Infinity", 400, "invalid"),
+                                                     ("1e999999", 200, "review")])
+def test_odd_callback_amounts_credit_nothing(api, pending, amount, status, outcome):
+    order, attempt = pending
+    body = _callback(attempt.provider_reference)
+    body["Body"]["stkCallback"]["CallbackMetadata"]["Item"][0]["Value"] = amount
+    assert _post(api, body).status_code == status
+    assert ProviderCallback.objects.get().outcome == outcome
+    order.refresh_from_db()
+    assert order.status == "PENDING" and not Payment.objects.exists()
