@@ -1,4 +1,4 @@
-"""Albums, their privately stored media files, and the content categories and media types they name."""
+"""Albums and their privately stored media files."""
 import logging
 
 from django.db import transaction
@@ -6,67 +6,12 @@ from django.db.models import Max
 
 from mookh.core.errors import InvalidInput
 from mookh.core.uploads import upload_title
-from stores.models import Album, Category, MediaFile, MediaType, Store
-from stores.services.guards import (
-    attributes_set, object_delete, store_field_check, store_manage_require, super_admin_require,
-)
+from stores.models import Album, MediaFile, Store
+from stores.services.guards import attributes_set, object_delete, store_field_check, store_manage_require
 from stores.services.prices import prices_resolve
 from stores.storage import private_storage
 
 logger = logging.getLogger(__name__)
-
-
-def _name_unique_check(model, *, name: str, exclude_pk=None) -> None:
-    """Names of content categories and media types are unique whatever their case."""
-    if model.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
-        raise InvalidInput({"name": f"A {model._meta.verbose_name} with this name exists."}, code="duplicate")
-
-
-@transaction.atomic
-def content_category_create(*, actor, name: str) -> Category:
-    """Content categories and media types are shared by every store: only super admins change them."""
-    super_admin_require(actor=actor)
-    _name_unique_check(Category, name=name)
-    return Category.objects.create(name=name)
-
-
-@transaction.atomic
-def content_category_update(*, category: Category, actor, **fields) -> Category:
-    super_admin_require(actor=actor)
-    if "name" in fields:
-        _name_unique_check(Category, name=fields["name"], exclude_pk=category.pk)
-    attributes_set(category, fields)
-    category.save()
-    return category
-
-
-def content_category_delete(*, category: Category, actor) -> None:
-    """Refused with a 409 while an album is in the category."""
-    super_admin_require(actor=actor)
-    object_delete(category)
-
-
-@transaction.atomic
-def media_type_create(*, actor, name: str) -> MediaType:
-    super_admin_require(actor=actor)
-    _name_unique_check(MediaType, name=name)
-    return MediaType.objects.create(name=name)
-
-
-@transaction.atomic
-def media_type_update(*, media_type: MediaType, actor, **fields) -> MediaType:
-    super_admin_require(actor=actor)
-    if "name" in fields:
-        _name_unique_check(MediaType, name=fields["name"], exclude_pk=media_type.pk)
-    attributes_set(media_type, fields)
-    media_type.save()
-    return media_type
-
-
-def media_type_delete(*, media_type: MediaType, actor) -> None:
-    """Refused with a 409 while an album has this media type."""
-    super_admin_require(actor=actor)
-    object_delete(media_type)
 
 
 @transaction.atomic

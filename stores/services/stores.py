@@ -18,30 +18,6 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def store_type_create(*, actor, name: str) -> StoreType:
-    super_admin_require(actor=actor)
-    if StoreType.objects.filter(name__iexact=name).exists():
-        raise InvalidInput({"name": "A store type with this name exists."}, code="duplicate")
-    return StoreType.objects.create(name=name)
-
-
-@transaction.atomic
-def store_type_update(*, store_type: StoreType, actor, **fields) -> StoreType:
-    super_admin_require(actor=actor)
-    name = fields.get("name")
-    if name and StoreType.objects.filter(name__iexact=name).exclude(pk=store_type.pk).exists():
-        raise InvalidInput({"name": "A store type with this name exists."}, code="duplicate")
-    attributes_set(store_type, fields)
-    store_type.save()
-    return store_type
-
-
-def store_type_delete(*, store_type: StoreType, actor) -> None:
-    super_admin_require(actor=actor)
-    object_delete(store_type)
-
-
-@transaction.atomic
 def store_create(*, actor, store_name: str, store_type: StoreType, country: str = Store.Country.KENYA,
                  default_currency: str | None = None, store_contacts: dict | None = None,
                  is_active: bool = True) -> Store:

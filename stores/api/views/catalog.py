@@ -16,25 +16,31 @@ from stores.selectors import store_agent_find, store_agents_of, stores_visible_t
 WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-class StoreTypeViewSet(viewsets.ModelViewSet):
-    """Readable by anyone; super admins manage them."""
+class SharedReferenceViewSet(viewsets.ModelViewSet):
+    """A named list every store shares: readable by anyone; only super admins add, rename and delete."""
 
-    queryset = StoreType.objects.all()
-    serializer_class = s.StoreTypeSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     http_method_names = WRITE_METHODS
     search_fields = ("name",)
     ordering_fields = ("name", "created")
 
     def perform_create(self, serializer):
-        serializer.instance = services.store_type_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.reference_create(model=self.queryset.model, actor=self.request.user,
+                                                        **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.store_type_update(store_type=serializer.instance, actor=self.request.user,
-                                                         **serializer.validated_data)
+        serializer.instance = services.reference_update(row=serializer.instance, actor=self.request.user,
+                                                        **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        services.store_type_delete(store_type=instance, actor=self.request.user)
+        services.reference_delete(row=instance, actor=self.request.user)
+
+
+class StoreTypeViewSet(SharedReferenceViewSet):
+    """Store types (events, music, books)."""
+
+    queryset = StoreType.objects.all()
+    serializer_class = s.StoreTypeSerializer
 
 
 class StoreViewSet(viewsets.ModelViewSet):
@@ -148,45 +154,15 @@ class EventCategoryViewSet(viewsets.ModelViewSet):
         services.event_category_delete(event_category=instance, actor=self.request.user)
 
 
-class CategoryViewSet(viewsets.ModelViewSet):
-    """Content categories (HipHop, Gospel, Fiction…): readable by anyone; only super admins add, change
-    and delete them (shared by every store)."""
+class CategoryViewSet(SharedReferenceViewSet):
+    """Content categories (HipHop, Gospel, Fiction…)."""
 
     queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
-    http_method_names = WRITE_METHODS
-    search_fields = ("name",)
-    ordering_fields = ("name",)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.content_category_create(actor=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.content_category_update(category=serializer.instance, actor=self.request.user,
-                                                               **serializer.validated_data)
-
-    def perform_destroy(self, instance):
-        services.content_category_delete(category=instance, actor=self.request.user)
 
 
-class MediaTypeViewSet(viewsets.ModelViewSet):
-    """ALBUM, TRACK, EBOOK (created by a migration): readable by anyone; only super admins add, change and
-    delete media types."""
+class MediaTypeViewSet(SharedReferenceViewSet):
+    """ALBUM, TRACK, EBOOK (created by a migration)."""
 
     queryset = MediaType.objects.all()
     serializer_class = s.MediaTypeSerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
-    http_method_names = WRITE_METHODS
-    search_fields = ("name",)
-    ordering_fields = ("name",)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.media_type_create(actor=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.media_type_update(media_type=serializer.instance, actor=self.request.user,
-                                                         **serializer.validated_data)
-
-    def perform_destroy(self, instance):
-        services.media_type_delete(media_type=instance, actor=self.request.user)
