@@ -1,15 +1,13 @@
 """The v1 facade (seed 000): the same engine behind the flat order representation."""
 from dataclasses import replace
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from mookh.core.errors import InvalidInput, NotFound
+from mookh.core.errors import InvalidInput
 from mookh.core.serializers import PhoneNumberField
 from orders import services
 from orders.api.filters import OrderFilter
@@ -17,7 +15,7 @@ from orders.api.inputs import LineInputSerializer, PersonInput
 from orders.api.throttles import ORDER_CREATE_THROTTLES, ORDER_LOOKUP_THROTTLES
 from orders.api.serializers import MONEY, ORDER_LINES, order_lines_representation
 from orders.models import Order, PaymentMethod
-from orders.selectors import order_get_for_contact, order_lines_store_ids, orders_visible_to, orders_with_lines
+from orders.selectors import order_lines_store_ids, orders_visible_to, orders_with_lines
 from orders.services import OrderLabels, OrderRequest
 
 # v1 clients may name the mobile wallet itself as the method.
@@ -203,13 +201,6 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = VerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if not request.user.is_authenticated and not (values.get("phone_number") or values.get("email")):
-            raise InvalidInput({"phone_number": "Give the order's phone number or email."})
-        order = order_get_for_contact(order_number=values["order_number"], phone=values.get("phone_number"),
-                                      email=values.get("email"), user=request.user)
-        if order is None:
-            raise NotFound("No order with this number and contact.")
-        for path in settings.ORDER_PAYMENT_REFRESH_HOOKS:  # the payments app asks about pending prompts
-            import_string(path)(order=order)
-        order.refresh_from_db()
+        order = services.order_payment_state(order_number=values["order_number"], phone=values.get("phone_number"),
+                                             email=values.get("email"), user=request.user)
         return Response(PaymentStateSerializer(order).data)

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
-from mookh.core.errors import InvalidInput
+from mookh.core.errors import InvalidInput, NotFound
 from orders.errors import OrderNotPayable
 from orders.models import Order, OrderStatus, Payment, PaymentMethod
+from orders.selectors import order_get_for_contact
 from orders.services.lifecycle import order_expire, order_lock, order_mark_paid
 from orders.services.messages import payment_received_messages
 from orders.services.status import OPEN, order_transition
@@ -44,6 +45,22 @@ def payment_start(*, order: Order, started_by=None) -> str:
         return "waiting"
     order.refresh_from_db()
     return "paid"
+
+
+def order_payment_state(*, order_number: str, phone: str | None, email: str | None, user) -> Order:
+    """The order a caller may check (its number plus its phone or email, or a signed-in customer or
+    staff), after ORDER_PAYMENT_REFRESH_HOOKS asked providers about its pending payments.
+
+    Outside any transaction: the hooks call the providers."""
+    if not (user is not None and user.is_authenticated) and not (phone or email):
+        raise InvalidInput({"phone_number": "Give the order's phone number or email."})
+    order = order_get_for_contact(order_number=order_number, phone=phone, email=email, user=user)
+    if order is None:
+        raise NotFound("No order with this number and contact.")
+    for path in settings.ORDER_PAYMENT_REFRESH_HOOKS:
+        import_string(path)(order=order)
+    order.refresh_from_db()
+    return order
 
 
 def payment_cash_record(*, order_id, received_by=None) -> Payment:
