@@ -104,7 +104,8 @@ def main() -> None:
         latencies, statuses, seconds = _deliver(url, bodies)
     _queue_drop()
 
-    from orders.models import Order, Payment
+    from orders.models import Order
+    from payments.models import Payment
     from payments.models import ProviderCallback
 
     credited = Payment.objects.filter(provider="mpesa").count()

@@ -57,7 +57,8 @@ def _tickets_issued(count: int):
     """An event with `count` tickets, issued the real way: orders placed, then paid. Returns the agent."""
     from django.utils import timezone
 
-    from orders.services import LineInput, OrderRequest, Person, order_place, payment_apply
+    from orders.services import LineInput, OrderRequest, Person, order_place
+    from payments.services import payment_apply
     from stores.models import Event, EventCategory, Store, StoreAgent, StoreType, Ticket
     from users.models import User
 

@@ -354,7 +354,8 @@ STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
 # Apps above orders act on an order that becomes PAID or REFUNDED: dotted paths of callables
 # (order=Order) the order engine runs inside the transaction that changes the order.
 ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
-# Run in the placement transaction of an order that is not paid at once (dotted paths of callables(order=)).
+# Run in the placement transaction of an order not paid at once: take an agent's cash or ask the
+# payer for the money (dotted paths of callables(order=, started_by=)).
 ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
 # Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
 ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
@@ -363,6 +364,9 @@ ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
 # the payment attempt the form pays. Empty: the answer says card payments are not available.
 ORDER_CARD_FORM_PROVIDER = "payments.services.card.order_card_form"
 ORDER_REFUNDED_HOOKS = ["tickets.services.tickets_void"]
+# Money a closed or refunded order took is owed back: callables(order=, amount=, reason=, requested_by=)
+# run in the transaction that closes the order.
+ORDER_MONEY_OWED_HOOKS = ["payments.services.refund_owed_record"]
 # Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
 # of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
 EVENT_STATISTICS_PROVIDERS = ["orders.selectors.event_sales_statistics", "tickets.selectors.event_tickets_by_status"]

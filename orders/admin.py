@@ -7,7 +7,7 @@ from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.csv import csv_safe
 from mookh.core.errors import DomainError
 from orders import services
-from orders.models import IdempotencyKey, Order, OrderLine, Payment, Refund
+from orders.models import IdempotencyKey, Order, OrderLine
 
 
 class OrderLineInline(admin.TabularInline):
@@ -15,22 +15,6 @@ class OrderLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ("type_name", "name", "item_quantity", "unit_price", "promo_code", "promo_amount", "selling_price")
-    readonly_fields = fields
-
-
-class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Payment
-    extra = 0
-    can_delete = False
-    fields = ("created", "provider", "reference", "amount", "currency", "received_by")
-    readonly_fields = fields
-
-
-class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Refund
-    extra = 0
-    can_delete = False
-    fields = ("created", "amount", "currency", "reason", "status")
     readonly_fields = fields
 
 
@@ -52,8 +36,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ("status", "order_channel", "payment_method", "currency", "lines__store", "created")
     search_fields = ("order_number", "customer_email", "customer_phone", "customer_name", "payment_reference")
     date_hierarchy = "created"
-    inlines = (OrderLineInline, PaymentInline, RefundInline)
-    actions = ("cancel_orders", "mark_cash_paid", "resend_tickets", "export_csv")
+    inlines = (OrderLineInline,)
+    actions = ("cancel_orders", "resend_tickets", "export_csv")
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
@@ -69,19 +53,6 @@ class OrderAdmin(admin.ModelAdmin):
     def cancel_orders(self, request, queryset):
         _each(self, request, queryset, lambda o: services.order_cancel(order_id=o.pk, by_user=request.user),
               "cancelled")
-
-    @admin.action(description="Mark selected orders paid in cash (the balance due)")
-    def mark_cash_paid(self, request, queryset):
-        """Counts only the orders for which a cash payment was recorded now; warns why for the others."""
-        marked = 0
-        for order in queryset:
-            try:
-                services.payment_cash_record(order_id=order.pk, received_by=request.user)
-                marked += 1
-            except DomainError as exc:
-                self.message_user(request, f"{order.order_number}: not marked paid: {exc.message}",
-                                  messages.WARNING)
-        self.message_user(request, f"{marked} order(s) marked paid.")
 
     @admin.action(description="Resend the paid-order messages")
     def resend_tickets(self, request, queryset):
@@ -99,26 +70,6 @@ class OrderAdmin(admin.ModelAdmin):
             # Customer names and emails are typed by buyers: no cell may run as a spreadsheet formula.
             writer.writerow([csv_safe(getattr(order, column)) for column in columns])
         return response
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Payments are recorded only by orders.services.payment_apply (callbacks, POS, the action above)."""
-
-    list_display = ("created", "order", "provider", "reference", "amount", "currency")
-    list_filter = ("provider", "currency")
-    search_fields = ("reference", "order__order_number")
-    raw_id_fields = ("order", "received_by")
-
-
-@admin.register(Refund)
-class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Refunds are requested through the API and executed by the payment layer."""
-
-    list_display = ("created", "order", "amount", "currency", "status", "reason")
-    list_filter = ("status", "currency")
-    search_fields = ("order__order_number",)
-    raw_id_fields = ("order", "requested_by")
 
 
 @admin.register(IdempotencyKey)

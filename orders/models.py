@@ -129,52 +129,6 @@ class OrderLine(TimeStamped):
         return self.ticket_id or self.album_id
 
 
-class Payment(TimeStamped):
-    """Money received for an order. (provider, reference) is unique: a replay credits once."""
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=32)
-    reference = models.CharField(max_length=128)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="payments_received")
-    raw = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["created"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "reference"], name="payment_provider_reference_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.provider} {self.reference} {self.amount} {self.currency}"
-
-
-class Refund(TimeStamped):
-    """Money owed back to a customer; the payment layer executes it and marks it done."""
-
-    class Status(models.TextChoices):
-        PENDING = "PENDING"
-        DONE = "DONE"
-        FAILED = "FAILED"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    reason = models.CharField(max_length=200)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="refunds_requested")
-
-    class Meta:
-        ordering = ["-created"]
-
-    def __str__(self):
-        return f"refund {self.amount} {self.currency} for {self.order_id}"
-
-
 class IdempotencyKey(models.Model):
     """The first answer to an order request carrying an `Idempotency-Key` header (kept 24 h)."""
 

@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from mookh.core.admin import ReadOnlyAdminMixin
-from payments.models import PaymentAttempt, ProviderCallback
+from mookh.core.errors import DomainError
+from orders.admin import OrderAdmin
+from orders.models import Order
+from payments.models import Payment, PaymentAttempt, ProviderCallback, Refund
+from payments.services import payment_cash_record
 
 
 class ProviderCallbackInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -9,6 +13,66 @@ class ProviderCallbackInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("created", "outcome", "detail", "remote_addr")
     readonly_fields = fields
+
+
+class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ("created", "provider", "reference", "amount", "currency", "received_by")
+    readonly_fields = fields
+
+
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ("created", "amount", "currency", "reason", "status")
+    readonly_fields = fields
+
+
+admin.site.unregister(Order)
+
+
+@admin.register(Order)
+class OrderWithMoneyAdmin(OrderAdmin):
+    """The order engine's admin with the money this app records and the cash action."""
+
+    inlines = (*OrderAdmin.inlines, PaymentInline, RefundInline)
+    actions = (*OrderAdmin.actions, "mark_cash_paid")
+
+    @admin.action(description="Mark selected orders paid in cash (the balance due)")
+    def mark_cash_paid(self, request, queryset):
+        """Counts only the orders for which a cash payment was recorded now; warns why for the others."""
+        marked = 0
+        for order in queryset:
+            try:
+                payment_cash_record(order_id=order.pk, received_by=request.user)
+                marked += 1
+            except DomainError as exc:
+                self.message_user(request, f"{order.order_number}: not marked paid: {exc.message}",
+                                  messages.WARNING)
+        self.message_user(request, f"{marked} order(s) marked paid.")
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Payments are recorded only by payments.services.payment_apply (callbacks, POS, the action above)."""
+
+    list_display = ("created", "order", "provider", "reference", "amount", "currency")
+    list_filter = ("provider", "currency")
+    search_fields = ("reference", "order__order_number")
+    raw_id_fields = ("order", "received_by")
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Refunds are requested through the API and executed by the payments services."""
+
+    list_display = ("created", "order", "amount", "currency", "status", "reason")
+    list_filter = ("status", "currency")
+    search_fields = ("order__order_number",)
+    raw_id_fields = ("order", "requested_by")
 
 
 @admin.register(PaymentAttempt)

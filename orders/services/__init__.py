@@ -2,14 +2,12 @@
 from orders.services.idempotency import idempotency_response_store, order_place_idempotent
 from orders.services.inputs import LineInput, OrderLabels, OrderRequest, Person
 from orders.services.lifecycle import order_cancel, order_expire, order_mark_paid, order_messages_resend, order_refund
-from orders.services.payments import (
-    cash_reference, order_payment_state, payment_apply, payment_cash_record, payment_start,
-)
+from orders.services.payments import order_payment_state, payment_start
 from orders.services.placement import PlacedOrder, order_place, order_quote
 
 __all__ = [
     "LineInput", "OrderLabels", "OrderRequest", "Person", "PlacedOrder",
     "order_place", "order_place_idempotent", "order_quote", "idempotency_response_store",
     "order_mark_paid", "order_messages_resend", "order_expire", "order_cancel", "order_refund",
-    "payment_apply", "payment_start", "payment_cash_record", "cash_reference", "order_payment_state",
+    "payment_start", "order_payment_state",
 ]

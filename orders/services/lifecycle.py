@@ -2,7 +2,8 @@
 
 Apps above orders act on a paid or refunded order (the tickets app issues and voids its tickets)
 through ORDER_PAID_HOOKS and ORDER_REFUNDED_HOOKS: dotted paths of callables(order=Order), run
-in the transaction that changes the order, so that they commit or roll back with it.
+in the transaction that changes the order, so that they commit or roll back with it. Money a
+closed order took is owed back through ORDER_MONEY_OWED_HOOKS (the payments app records it).
 """
 import logging
 
@@ -14,12 +15,11 @@ from django.utils.module_loading import import_string
 from mookh.core.errors import NotFound
 from orders.errors import OrderTransitionIllegal
 from orders.links import order_delivery_links
-from orders.models import Order, OrderLine, OrderStatus, Refund
+from orders.models import Order, OrderLine, OrderStatus
 from orders.services.messages import order_closed_messages, order_paid_messages
 from orders.services.promotions import promo_uses_confirm, promo_uses_release
 from orders.services.status import OPEN, order_transition
 from stores.inventory import tickets_convert_to_sold, tickets_release, tickets_sold_return
-from users.selectors import user_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,14 @@ def _unstarted_ticket_quantities(order: Order) -> dict:
     return quantities
 
 
-def _hooks_run(paths: list[str], order: Order) -> None:
+def _hooks_run(paths: list[str], order: Order, **kwargs) -> None:
     for path in paths:
-        import_string(path)(order=order)
+        import_string(path)(order=order, **kwargs)
+
+
+def _money_owed(order: Order, *, reason: str, by_user=None) -> None:
+    _hooks_run(settings.ORDER_MONEY_OWED_HOOKS, order, amount=order.amount_paid, reason=reason,
+               requested_by=by_user)
 
 
 @transaction.atomic
@@ -79,8 +84,7 @@ def _order_close(order: Order, to_status: str, *, reason: str, by_user=None) -> 
     refund_amount = None
     if order.amount_paid > 0:
         refund_amount = order.amount_paid
-        Refund.objects.create(order=order, amount=refund_amount, currency=order.currency, reason=reason,
-                              requested_by=user_or_none(by_user))
+        _money_owed(order, reason=reason, by_user=by_user)
     order_closed_messages(order, refund_amount=refund_amount)
     logger.info("order %s %s (%s)", order.order_number, to_status.lower(), reason)
     return order
@@ -103,7 +107,7 @@ def order_cancel(*, order_id, by_user=None) -> Order:
 
 @transaction.atomic
 def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
-    """PAID → REFUNDED: records the refund for the payment layer, runs ORDER_REFUNDED_HOOKS (tickets
+    """PAID → REFUNDED: owes the money back (ORDER_MONEY_OWED_HOOKS), runs ORDER_REFUNDED_HOOKS (tickets
     voided), gives the order's promo uses back and puts its seats back on sale, except those of
     events that have started (their seats stay sold)."""
     order = order_lock(order_id)
@@ -112,8 +116,7 @@ def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
     promo_uses_release(order_id=order.pk)
     tickets_sold_return(quantities=_unstarted_ticket_quantities(order))
     _hooks_run(settings.ORDER_REFUNDED_HOOKS, order)
-    Refund.objects.create(order=order, amount=order.amount_paid, currency=order.currency, reason=reason,
-                          requested_by=user_or_none(by_user))
+    _money_owed(order, reason=reason, by_user=by_user)
     order_closed_messages(order, refund_amount=order.amount_paid)
     logger.info("order %s refunded", order.order_number)
     return order

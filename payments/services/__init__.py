@@ -2,6 +2,8 @@
 from payments.services.attempts import (
     callback_url, order_payment_begin, order_payment_refresh, payment_attempt_create, payment_push,
 )
+from payments.services.crediting import cash_reference, payment_apply, payment_cash_record
+from payments.services.refunds import refund_owed_record
 from payments.services.callbacks import airtel_callback_receive, mpesa_callback_receive, mtn_callback_receive
 from payments.services.results import payment_result_apply
 from payments.services.sandbox import SandboxOutcome, sandbox_complete
@@ -9,5 +11,6 @@ from payments.services.sandbox import SandboxOutcome, sandbox_complete
 __all__ = [
     "callback_url", "order_payment_begin", "order_payment_refresh", "payment_attempt_create", "payment_push",
     "airtel_callback_receive", "mpesa_callback_receive", "mtn_callback_receive", "payment_result_apply",
-    "SandboxOutcome", "sandbox_complete",
+    "SandboxOutcome", "sandbox_complete", "cash_reference", "payment_apply", "payment_cash_record",
+    "refund_owed_record",
 ]

@@ -15,6 +15,7 @@ from orders.services.status import OPEN
 from payments.models import PaymentAttempt, Provider
 from payments.providers.base import ProviderError, PushRequest, ResultStatus
 from payments.providers.mobile import mobile_money
+from payments.services.crediting import order_cash_take
 from payments.services.results import payment_result_apply
 
 logger = logging.getLogger(__name__)
@@ -28,13 +29,17 @@ CALLBACK_ROUTES = {
 }
 
 
-def order_payment_begin(*, order: Order) -> None:
+def order_payment_begin(*, order: Order, started_by=None) -> None:
     """ORDER_PAYMENT_START_HOOKS: run in the placement transaction of an order not paid at once.
 
-    A mobile-money order to be paid now asks the payer's phone for the amount due (the first
-    installment of an installment order) once the order is committed. Pay-later orders wait
-    for the buyer; methods not wired yet leave the order waiting, as its answer says.
+    A CASH order's agent took the money: it is credited now. A mobile-money order to be paid now
+    asks the payer's phone for the amount due (the first installment of an installment order)
+    once the order is committed. Pay-later orders wait for the buyer; methods not wired yet
+    leave the order waiting, as its answer says.
     """
+    if order.payment_method == PaymentMethod.CASH:
+        order_cash_take(order=order, started_by=started_by)
+        return
     money = mobile_money(order.exact_payment_method)
     if order.payment_method != PaymentMethod.MOBILE or money is None or order.is_pay_later:
         return

@@ -2,7 +2,7 @@
 
 Every result — a callback, a sandbox completion, a status query — goes through
 `payment_result_apply`: the attempt is locked, a terminal attempt never changes again, and the
-money is credited through the order engine's `payment_apply`, whose unique (provider, receipt)
+money is credited through `payment_apply` (crediting.py), whose unique (provider, receipt)
 constraint is what guarantees "once". Money that cannot be credited (the order expired or was
 paid already, more than the balance, another currency) is never dropped: the attempt keeps it,
 flagged for staff with `review_reason`.
@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from mookh.core.errors import DomainError
-from orders.services import payment_apply
 from payments.models import PaymentAttempt, ProviderCallback
 from payments.providers.base import ProviderResult, ResultStatus
+from payments.services.crediting import payment_apply
 
 logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status

@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import OutboxMessage
-from orders.models import Order, Payment, Refund
-from orders.services import order_expire, payment_apply
+from orders.models import Order
+from orders.services import order_expire
+from payments.models import Payment, Refund
+from payments.services import payment_apply
 from orders.tasks import orders_expire_due_task
 from tests.conftest import client_for
 from tests.factories import UserFactory

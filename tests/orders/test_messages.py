@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from notifications.models import OutboxMessage
 from orders.models import Order
-from orders.services import order_expire, payment_apply
+from orders.services import order_expire
+from payments.services import payment_apply
 from orders.services.reminders import order_reminders_send
 from orders.tasks import orders_remind_due_task
 from tests.conftest import client_for

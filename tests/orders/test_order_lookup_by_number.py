@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from orders.models import Order, Payment
+from orders.models import Order
+from payments.models import Payment
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.orders.conftest import CUSTOMER, order_body

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import Order, Payment
+from orders.models import Order
+from payments.models import Payment
 from promos.models import PromoCode
 from stores.models import Album
 from tests.factories.stores import MediaFileFactory

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Order
-from orders.services import payment_apply
+from payments.services import payment_apply
 from stores.models import Event
 from tests.conftest import client_for
 from tests.orders.conftest import order_body, ticket_create

@@ -14,9 +14,9 @@ from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from orders.models import Order, Payment
+from orders.models import Order
 from payments import http
-from payments.models import PaymentAttempt, ProviderCallback
+from payments.models import Payment, PaymentAttempt, ProviderCallback
 from payments.providers import mtn
 from payments.services import payment_push
 from stores.models import Event

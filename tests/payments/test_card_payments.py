@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 from django.core import checks
 
-from orders.models import Order, Payment
+from orders.models import Order
 from payments.checks import LIVE_REQUIRED
-from payments.models import PaymentAttempt, ProviderCallback
+from payments.models import Payment, PaymentAttempt, ProviderCallback
 from tests.orders.conftest import catalog, order_body  # noqa: F401 (the catalog fixture)
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from orders.models import Order, Payment
+from orders.models import Order
 from payments import http
-from payments.models import PaymentAttempt, ProviderCallback
+from payments.models import Payment, PaymentAttempt, ProviderCallback
 from tests.orders.conftest import Catalog, catalog, order_body  # noqa: F401 (the catalog fixture)
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from orders.services import payment_apply
+from payments.services import payment_apply
 from promos.models import Redemption
 from tests.conftest import client_for
 from tests.factories.promos import PromoCodeFactory, PromotionFactory

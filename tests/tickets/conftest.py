@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import Order
-from orders.services import payment_apply
+from payments.services import payment_apply
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.factories.stores import MediaFileFactory
