@@ -359,7 +359,7 @@ ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
 ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
 # Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
 ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
-# Dotted path of a callable(order=Order) -> {"url", "payload"}: the signed card form that a CARD
+# Dotted path of a callable(order=Order) -> {"url", "payload"} or None: the signed card form that a CARD
 # order (or a mobile one outside Kenya and Uganda) answers with for response_type=json. It records
 # the payment attempt the form pays. Empty: the answer says card payments are not available.
 ORDER_CARD_FORM_PROVIDER = "payments.services.card.order_card_form"
@@ -392,6 +392,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
 # sandbox: no provider is called; each adapter answers offline in the provider's own formats, and
 # POST /payments/sandbox/complete/ delivers a provider's callback. live: the providers below.
 PAYMENTS_MODE = env("PAYMENTS_MODE", default="sandbox")
+# The providers this deployment takes money through (mpesa, airtel, mtn, cybersource): only their
+# credentials are required in live mode; the others are offered nowhere.
+PAYMENTS_PROVIDERS = env.list("PAYMENTS_PROVIDERS", default=["mpesa", "airtel", "mtn", "cybersource"])
 # This API's address as providers reach it (callback URLs).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=STOREFRONT_URL)
 # Cybersource Secure Acceptance (cards): the profile's id, access key and secret key (required in

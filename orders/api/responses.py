@@ -51,8 +51,8 @@ def _pays_by_card(order: Order) -> bool:
 
 def _card_form(order: Order) -> dict:
     """The signed form that pays the order by card; the payments app records it as an attempt."""
-    if not settings.ORDER_CARD_FORM_PROVIDER:
+    form = import_string(settings.ORDER_CARD_FORM_PROVIDER)(order=order) if settings.ORDER_CARD_FORM_PROVIDER else None
+    if form is None:
         return {"status": False, "message": NO_PROVIDER.format(method=PaymentMethod.CARD), "url": None,
                 "payload": None}
-    form = import_string(settings.ORDER_CARD_FORM_PROVIDER)(order=order)
     return {"status": True, "message": CARD_FORM, "url": form["url"], "payload": form["payload"]}

@@ -24,6 +24,7 @@ from stores.selectors import item_unit_price
 from users.selectors import user_is_super_admin
 
 MOBILE_METHODS = {"KE": ("MPESA", "AIRTEL"), "UG": ("MTNUG", "AIRTELUG")}  # first is the default
+MOBILE_CURRENCIES = {"KE": "KES", "UG": "UGX"}  # a country's wallets hold its own currency only
 POS_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
 MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what a line's and an order's amount columns hold
 
@@ -70,7 +71,7 @@ def order_price(request: OrderRequest, *, placed_by, now, lock_buyer: bool = Fal
     loaded = _lines_checked(request.lines, currency=request.currency, now=now)
     agent = _agent_checked(request.payment_method, agent_id=request.agent_id, placed_by=placed_by, loaded=loaded)
     exact = _exact_payment_method(request.payment_method, request.exact_payment_method,
-                                  request.payer or request.customer)
+                                  request.payer or request.customer, currency=request.currency)
     _installments_checked(request.payment_installments)
     if request.pays_later:
         _pay_later_checked(loaded, is_pay_later=request.is_pay_later)
@@ -138,15 +139,18 @@ def _agent_checked(payment_method, *, agent_id, placed_by, loaded):
     return placed_by
 
 
-def _exact_payment_method(payment_method: str, exact: str | None, payer: Person) -> str:
+def _exact_payment_method(payment_method: str, exact: str | None, payer: Person, *, currency: str) -> str:
     exact = (exact or "").strip().upper()
-    options = MOBILE_METHODS.get(phone_country(payer.phone_number), ())
+    country = phone_country(payer.phone_number)
+    options = MOBILE_METHODS.get(country, ())
     if payment_method in (PaymentMethod.MOBILE, PaymentMethod.MOBILE_CASH) and options:
-        if not exact:
-            return options[0]
-        if exact in options:
-            return exact
-        raise InvalidInput({"exact_payment_method": f"For this phone number use one of: {', '.join(options)}."})
+        if exact and exact not in options:
+            raise InvalidInput({"exact_payment_method": f"For this phone number use one of: {', '.join(options)}."})
+        if payment_method == PaymentMethod.MOBILE and currency != MOBILE_CURRENCIES[country]:
+            wallet_currency = MOBILE_CURRENCIES[country]
+            raise InvalidInput({"currency": f"Mobile money from this phone number pays in {wallet_currency}, "
+                                            f"not {currency}: order in {wallet_currency} or pay by card."})
+        return exact or options[0]
     if exact:
         raise InvalidInput({"exact_payment_method": f"Not available for {payment_method} with this phone number."})
     return ""

@@ -25,6 +25,7 @@ from orders.models import OrderStatus
 from payments import selectors
 from payments.api.html import csrf_refusal, html_page
 from payments.services import links
+from payments.services.card import cards_accepted
 
 ORDER_ID = OpenApiParameter("order_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -53,7 +54,7 @@ def payment_page_response(request, *, order_id, attempt_id=None, error: str = ""
         "method": form.get("method") or page.default_method,
         "method_label": selectors.METHOD_LABELS.get(page.attempt.method, "card") if page.attempt else "",
         "page_url": link_path("payment-link", order.pk), "pay_url": link_path("payment-link-pay", order.pk),
-        "card_url": link_path("payment-link-card", order.pk),
+        "card_url": link_path("payment-link-card", order.pk), "cards_accepted": cards_accepted(),
         "status_url": link_path("payment-link-status", order.pk),
     }
     return html_page(request, "payments/link.html", context, status=status)

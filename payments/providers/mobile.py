@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from phonenumbers import NumberParseException
 
 from mookh.core.phone import phone_country
@@ -102,6 +103,8 @@ MOBILE_MONEY = {
 
 
 def mobile_money(method: str) -> MobileMoney | None:
-    """The mobile money behind an exact payment method, or None while it is not wired."""
-    return MOBILE_MONEY.get(method)
+    """The mobile money behind an exact payment method, or None when it is not wired or its
+    provider is not among PAYMENTS_PROVIDERS."""
+    money = MOBILE_MONEY.get(method)
+    return money if money is not None and money.provider in settings.PAYMENTS_PROVIDERS else None
 

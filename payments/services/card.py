@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 
 from mookh.core.errors import NotFound
@@ -53,9 +54,15 @@ def gateway_config() -> cybersource.CybersourceConfig:
     return config
 
 
+def cards_accepted() -> bool:
+    return Provider.CYBERSOURCE in settings.PAYMENTS_PROVIDERS
+
+
 def card_checkout_start(*, order_id) -> CardCheckout:
     """A new card attempt for what is due now and the signed form that pays it (ValueError
     from the adapter when the order's values cannot be sent, e.g. an unknown currency)."""
+    if not cards_accepted():
+        raise OrderNotPayable("Card payments are not available here.")
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise NotFound("No such order.")
@@ -77,8 +84,11 @@ def card_checkout_start(*, order_id) -> CardCheckout:
     return CardCheckout(attempt=attempt, url=form["url"], fields=form["fields"])
 
 
-def order_card_form(*, order: Order) -> dict:
-    """ORDER_CARD_FORM_PROVIDER: the card form of a new order's `pay_response` ({"url", "payload"})."""
+def order_card_form(*, order: Order) -> dict | None:
+    """ORDER_CARD_FORM_PROVIDER: the card form of a new order's `pay_response` ({"url", "payload"}),
+    None when this deployment takes no cards."""
+    if not cards_accepted():
+        return None
     checkout = card_checkout_start(order_id=order.pk)
     return {"url": checkout.url, "payload": checkout.fields}
 

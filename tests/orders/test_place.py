@@ -74,12 +74,21 @@ def test_ticket_names_bounded_by_quantity_when_more_names_than_units(api, catalo
 
 def test_payer_defaults_to_customer_for_exact_payment_method(api, catalog):
     body = order_body((catalog.vvip, 1), payer={"name": "Musa", "email": "musa@example.com",
-                                                 "phone_number": "+256772123456"})
+                                                 "phone_number": "+254733123456"})
     response = api.post("/stores/orders/", body, format="json")
     assert response.status_code == 201
-    assert response.json()["exact_payment_method"] == "MTNUG"
+    assert response.json()["exact_payment_method"] == "MPESA"
     body = order_body((catalog.vvip, 1), exact_payment_method="AIRTEL")
     assert api.post("/stores/orders/", body, format="json").json()["exact_payment_method"] == "AIRTEL"
+
+
+def test_mobile_order_refused_when_payer_wallet_holds_another_currency(api, catalog):
+    body = order_body((catalog.vvip, 1), payer={"name": "Musa", "email": "musa@example.com",
+                                                 "phone_number": "+256772123456"})
+    response = api.post("/stores/orders/", body, format="json")
+    assert response.status_code == 400
+    assert "UGX" in str(response.json()) and "KES" in str(response.json())
+    assert not Order.objects.exists()
 
 
 def test_installments_amount_rounds_down_to_whole_units(api, catalog):

@@ -18,6 +18,8 @@ from orders.models import Order
 from payments import http
 from payments.models import Payment, PaymentAttempt, ProviderCallback
 from payments.providers import mtn
+from payments.providers.base import ProviderError, PushRequest
+from payments.providers.mobile import mobile_money
 from payments.services import payment_push
 from stores.models import Event
 from tests.orders.conftest import Catalog, catalog, order_body, store_create, ticket_create  # noqa: F401 (fixture)
@@ -137,18 +139,23 @@ def test_mtn_order_in_uganda_sends_the_request_to_pay_with_its_own_callback_url(
 
 
 @pytest.mark.parametrize("method, phone", [("MTNUG", "+256772123456"), ("AIRTELUG", "+256752123456")])
-def test_prompt_fails_cleanly_when_the_order_currency_is_not_the_providers(api, catalog, method, phone,
-                                                                           django_capture_on_commit_callbacks):
+def test_kes_order_refused_at_placement_when_paid_from_a_ugandan_wallet(api, catalog, method, phone,
+                                                                         django_capture_on_commit_callbacks):
     body = order_body((catalog.vvip, 1), payer={"name": "Musa", "email": "musa@example.com", "phone_number": phone},
-                      exact_payment_method=method)  # a KES order paid from a Ugandan phone
+                      exact_payment_method=method)  # Ugandan wallets hold UGX only
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/stores/orders/", body, format="json")
-    assert response.status_code == 201
-    attempt = PaymentAttempt.objects.get()
-    assert attempt.status == "FAILED" and "collects UGX, not KES" in attempt.description
-    assert http.sandbox_requests == [] and not Payment.objects.exists()
-    shown = api.get(f"/stores/orders/{attempt.order_id}/").json()
-    assert shown["order_status"] == "PENDING" and shown["payments"][0]["status"] == "FAILED"
+    assert response.status_code == 400
+    assert "pays in UGX, not KES" in str(response.json())
+    assert not Order.objects.exists() and not PaymentAttempt.objects.exists() and http.sandbox_requests == []
+
+
+def test_mtn_adapter_refuses_a_collection_in_another_currency_before_sending():
+    request = PushRequest(reference=str(uuid.uuid4()), order_number="ABC234", amount=Decimal("100.00"),
+                          currency="KES", phone="+256772123456", callback_url="https://api.example.com/cb/")
+    with pytest.raises(ProviderError, match="collects UGX, not KES"):
+        mobile_money("MTNUG").push(request)
+    assert http.sandbox_requests == []
 
 
 @pytest.mark.parametrize("method, foreign_phone", [("AIRTEL", "+256752123456"), ("AIRTELUG", "+254733111222"),

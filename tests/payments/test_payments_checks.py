@@ -28,3 +28,18 @@ def test_live_mode_refuses_a_short_airtel_callback_token(settings):
 
 def test_live_mode_refuses_the_mtn_sandbox_environment(settings):
     assert [code for code, _ in _live(settings, MTN_TARGET_ENVIRONMENT="sandbox")] == ["payments.E004"]
+
+
+def test_live_mode_with_mpesa_only_needs_only_mpesa_credentials(settings):
+    others = {name: "" for name in LIVE_REQUIRED if name.startswith(("AIRTEL_", "MTN_", "CYBERSOURCE_"))}
+    assert _live(settings, PAYMENTS_PROVIDERS=["mpesa"], MTN_TARGET_ENVIRONMENT="sandbox", **others) == []
+
+
+def test_live_mode_with_mpesa_only_names_a_missing_mpesa_credential(settings):
+    [(code, message)] = _live(settings, PAYMENTS_PROVIDERS=["mpesa"], MPESA_PASSKEY="", MTN_API_KEY="")
+    assert code == "payments.E002" and "MPESA_PASSKEY" in message and "MTN" not in message
+
+
+def test_unknown_provider_name_refused_at_start(settings):
+    [(code, message)] = _live(settings, PAYMENTS_PROVIDERS=["mpesa", "paypal"])
+    assert code == "payments.E005" and "paypal" in message
