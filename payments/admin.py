@@ -1,11 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.errors import DomainError
 from orders.admin import OrderAdmin
 from orders.models import Order
-from payments.models import Payment, PaymentAttempt, ProviderCallback, Refund
-from payments.services import payment_cash_record
+from payments.models import Payment, PaymentAttempt, ProviderCallback, Refund, UnmatchedPayment
+from payments.services import payment_cash_record, unmatched_payment_assign
 
 
 class ProviderCallbackInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -95,3 +98,45 @@ class ProviderCallbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("provider", "outcome")
     search_fields = ("body", "detail", "attempt__provider_reference")
     list_select_related = ("attempt",)
+
+
+class AssignToOrderForm(forms.Form):
+    order_number = forms.CharField(max_length=20, label="Order number")
+
+
+@admin.register(UnmatchedPayment)
+class UnmatchedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Money no order could take. Read-only: staff assign it to an order with the action."""
+
+    list_display = ("received_at", "provider", "receipt", "amount", "currency", "account_reference", "payer_name",
+                    "payer_phone", "status", "reason", "order")
+    list_filter = ("status", "provider")
+    search_fields = ("receipt", "account_reference")
+    list_select_related = ("order",)
+    raw_id_fields = ("order", "payment", "resolved_by")
+    actions = ("assign_to_order",)
+
+    def has_assign_permission(self, request) -> bool:
+        return request.user.has_perm("payments.assign_unmatchedpayment")
+
+    @admin.action(description="Assign to an order…", permissions=["assign"])
+    def assign_to_order(self, request, queryset):
+        """Asks for the order number, then credits each selected payment to it (each refused with
+        its reason when the order cannot take it)."""
+        form = AssignToOrderForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/payments/unmatchedpayment/assign.html", {
+                **self.admin_site.each_context(request), "title": "Assign unmatched money to an order",
+                "opts": self.model._meta, "queryset": queryset, "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME})
+        for unmatched in queryset.order_by("received_at"):
+            try:
+                assigned = unmatched_payment_assign(unmatched_id=unmatched.pk,
+                                                    order_number=form.cleaned_data["order_number"],
+                                                    by_user=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{unmatched.receipt}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{assigned.receipt}: {assigned.currency} {assigned.amount} credited to "
+                                           f"order {assigned.order.order_number}.")
+        return None

@@ -133,3 +133,53 @@ class Refund(TimeStamped):
 
     def __str__(self):
         return f"refund {self.amount} {self.currency} for {self.order_id}"
+
+
+class UnmatchedPayment(TimeStamped):
+    """Money a provider confirmed that no payable order could take (a paybill account number that
+    names no order, an order closed or paid already, more than its balance, another currency):
+    acknowledged to the provider, kept here until staff assign it to an order or refund it."""
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN"
+        ASSIGNED = "ASSIGNED"
+        REFUNDED = "REFUNDED"
+
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    receipt = models.CharField(max_length=100, help_text="The provider's transaction id (M-Pesa TransID)")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    account_reference = models.CharField(max_length=100, blank=True, help_text="The account number as typed")
+    payer_name = models.CharField(max_length=200, blank=True)
+    payer_phone = models.CharField(max_length=20, blank=True, help_text="As the provider shows it (masked)")
+    received_at = models.DateTimeField()
+    raw = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="unmatched_payments", help_text="The order it was assigned to")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="unmatched_payment", help_text="The payment its assignment made")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="unmatched_payments_resolved")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "unmatched money"
+        verbose_name_plural = "unmatched money"
+        permissions = [("assign_unmatchedpayment", "Can assign unmatched money to an order")]
+        indexes = [models.Index(fields=["status", "received_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "receipt"], name="unmatched_provider_receipt_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="unmatched_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(status="OPEN", order__isnull=True, payment__isnull=True, resolved_at__isnull=True)
+                           | Q(status="ASSIGNED", order__isnull=False, payment__isnull=False,
+                               resolved_at__isnull=False)
+                           | Q(status="REFUNDED", resolved_at__isnull=False)),
+                name="unmatched_status_consistent"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.receipt} {self.amount} {self.currency} ({self.status})"

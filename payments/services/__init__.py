@@ -7,10 +7,16 @@ from payments.services.refunds import refund_owed_record
 from payments.services.callbacks import airtel_callback_receive, mpesa_callback_receive, mtn_callback_receive
 from payments.services.results import payment_result_apply
 from payments.services.sandbox import SandboxOutcome, sandbox_complete
+from payments.services.paybill import (
+    SandboxPaybillOutcome, paybill_confirmation_receive, paybill_validation_receive, sandbox_paybill_pay,
+)
+from payments.services.unmatched import unmatched_payment_assign
 
 __all__ = [
     "callback_url", "order_payment_begin", "order_payment_refresh", "payment_attempt_create", "payment_push",
     "airtel_callback_receive", "mpesa_callback_receive", "mtn_callback_receive", "payment_result_apply",
     "SandboxOutcome", "sandbox_complete", "cash_reference", "payment_apply", "payment_cash_record",
     "refund_owed_record",
+    "SandboxPaybillOutcome", "paybill_confirmation_receive", "paybill_validation_receive", "sandbox_paybill_pay",
+    "unmatched_payment_assign",
 ]
