@@ -364,9 +364,13 @@ ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
 # the payment attempt the form pays. Empty: the answer says card payments are not available.
 ORDER_CARD_FORM_PROVIDER = "payments.services.card.order_card_form"
 ORDER_REFUNDED_HOOKS = ["tickets.services.tickets_void"]
-# Money a closed or refunded order took is owed back: callables(order=, amount=, reason=, requested_by=)
-# run in the transaction that closes the order.
+# Money a closed order took is owed back: callables(order=, amount=, reason=, requested_by=) run in
+# the transaction that closes the order.
 ORDER_MONEY_OWED_HOOKS = ["payments.services.refund_owed_record"]
+# Dotted path of a callable(order_id=, amount=Decimal|None, requested_by=) -> "done" | "pending" behind
+# POST /stores/orders/{id}/refund/: it sends the money back through the providers that took it and
+# makes the order REFUNDED (orders.services.order_refund) once everything it received is back.
+ORDER_REFUND_SERVICE = "payments.services.order_refund_execute"
 # Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
 # of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
 EVENT_STATISTICS_PROVIDERS = ["orders.selectors.event_sales_statistics", "tickets.selectors.event_tickets_by_status"]
@@ -435,4 +439,27 @@ MTN_API_USER = env("MTN_API_USER", default="")
 MTN_API_KEY = env("MTN_API_KEY", default="")
 # X-Target-Environment: sandbox, or mtnuganda once live.
 MTN_TARGET_ENVIRONMENT = env("MTN_TARGET_ENVIRONMENT", default="sandbox")
+# Refunds. M-Pesa reversals: the API operator (initiator) and its SecurityCredential (the initiator's
+# password encrypted with Safaricom's certificate, as the Daraja portal gives it).
+MPESA_INITIATOR_NAME = env("MPESA_INITIATOR_NAME", default="")
+MPESA_SECURITY_CREDENTIAL = env("MPESA_SECURITY_CREDENTIAL", default="")
+# MTN MoMo refunds go through the Disbursement product: its own subscription key and API user.
+MTN_DISBURSEMENT_SUBSCRIPTION_KEY = env("MTN_DISBURSEMENT_SUBSCRIPTION_KEY", default="")
+MTN_DISBURSEMENT_API_USER = env("MTN_DISBURSEMENT_API_USER", default="")
+MTN_DISBURSEMENT_API_KEY = env("MTN_DISBURSEMENT_API_KEY", default="")
+# Card refunds through Cybersource's REST API (HTTP Signature): the merchant id, the shared secret
+# key's id and the key itself (base64, as the Business Center shows it), and the API host (empty:
+# apitest.cybersource.com in sandbox mode, api.cybersource.com in live mode).
+CYBERSOURCE_MERCHANT_ID = env("CYBERSOURCE_MERCHANT_ID", default="")
+CYBERSOURCE_REST_KEY_ID = env("CYBERSOURCE_REST_KEY_ID", default="")
+CYBERSOURCE_REST_SHARED_SECRET = env("CYBERSOURCE_REST_SHARED_SECRET", default="")
+CYBERSOURCE_REST_HOST = env("CYBERSOURCE_REST_HOST", default="")
+# Sandbox mode: a provider that posts a refund's result later (M-Pesa's reversal Result) posts it at
+# once to the real receiver; False leaves the refund PENDING until someone posts it.
+PAYMENTS_SANDBOX_REFUND_RESULTS = True
+CELERY_BEAT_SCHEDULE["refunds-due"] = {
+    "task": "payments.tasks.refunds_due_task",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}
 

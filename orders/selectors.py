@@ -17,9 +17,9 @@ def orders_with_lines() -> QuerySet[Order]:
         "issued_tickets",  # a ticket line's issued tickets (the tickets app's reverse relation)
         Prefetch("album__media_files", queryset=MediaFile.objects.order_by("position", "created")),
     )
-    # payment_attempts: the payments app's, read through their reverse relation.
+    # payment_attempts and refunds: the payments app's, read through their reverse relations.
     return Order.objects.select_related("agent").prefetch_related(Prefetch("lines", queryset=lines),
-                                                                  "payment_attempts")
+                                                                  "payment_attempts", "refunds")
 
 
 def orders_visible_to(user) -> QuerySet[Order]:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -8,7 +10,9 @@ from mookh.core.errors import DomainError
 from orders.admin import OrderAdmin
 from orders.models import Order
 from payments.models import Payment, PaymentAttempt, ProviderCallback, Refund, UnmatchedPayment
-from payments.services import payment_cash_record, unmatched_payment_assign
+from payments.services import (
+    payment_cash_record, refund_retry, refund_returned_by_hand, unmatched_payment_assign,
+)
 
 
 class ProviderCallbackInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -30,7 +34,7 @@ class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created", "amount", "currency", "reason", "status")
+    fields = ("created", "amount", "currency", "provider", "reason", "status", "receipt", "failure_reason")
     readonly_fields = fields
 
 
@@ -70,12 +74,37 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Refunds are requested through the API and executed by the payments services."""
+    """Refunds move only through the payments services: the API, an order that closed owing money,
+    late money, the provider's result, and the two actions below."""
 
-    list_display = ("created", "order", "amount", "currency", "status", "reason")
-    list_filter = ("status", "currency")
-    search_fields = ("order__order_number",)
-    raw_id_fields = ("order", "requested_by")
+    list_display = ("created", "order", "amount", "currency", "provider", "status", "by_hand", "provider_reference",
+                    "receipt", "failure_reason")
+    list_filter = ("status", "provider", "by_hand", "currency")
+    search_fields = ("order__order_number", "provider_reference", "receipt", "payment__reference", "attempt__receipt")
+    list_select_related = ("order",)
+    raw_id_fields = ("order", "payment", "attempt", "requested_by")
+    actions = ("retry_failed", "mark_returned_by_hand")
+
+    @admin.action(description="Send selected failed refunds again")
+    def retry_failed(self, request, queryset):
+        self._each(request, queryset, refund_retry, "refund(s) sent again")
+
+    @admin.action(description="Mark selected cash refunds returned to the buyer")
+    def mark_returned_by_hand(self, request, queryset):
+        self._each(request, queryset, partial(refund_returned_by_hand, by_user=request.user),
+                   "cash refund(s) marked returned")
+
+    def _each(self, request, queryset, service, done: str):
+        """Counts the refunds the service acted on; warns why for the others."""
+        count = 0
+        for refund in queryset.select_related("order"):
+            try:
+                service(refund_id=refund.pk)
+                count += 1
+            except DomainError as exc:
+                self.message_user(request, f"{refund.order.order_number} {refund.amount} {refund.currency}: "
+                                           f"{exc.message}", messages.WARNING)
+        self.message_user(request, f"{count} {done}.")
 
 
 @admin.register(PaymentAttempt)
@@ -94,10 +123,10 @@ class PaymentAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ProviderCallbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every callback as it arrived, for audit."""
 
-    list_display = ("created", "provider", "outcome", "detail", "remote_addr", "attempt")
+    list_display = ("created", "provider", "outcome", "detail", "remote_addr", "attempt", "refund")
     list_filter = ("provider", "outcome")
-    search_fields = ("body", "detail", "attempt__provider_reference")
-    list_select_related = ("attempt",)
+    search_fields = ("body", "detail", "attempt__provider_reference", "refund__provider_reference")
+    list_select_related = ("attempt", "refund")
 
 
 class AssignToOrderForm(forms.Form):

@@ -5,13 +5,16 @@ from django.core import checks
 
 from payments.models import Provider
 
-# What each provider needs in live mode; PUBLIC_BASE_URL is every callback's address.
+# What each provider needs in live mode (taking money and refunding it); PUBLIC_BASE_URL is every
+# callback's address.
 LIVE_REQUIRED_BY_PROVIDER = {
     Provider.MPESA: ("MPESA_CALLBACK_TOKEN", "MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET", "MPESA_SHORTCODE",
-                     "MPESA_PASSKEY"),
+                     "MPESA_PASSKEY", "MPESA_INITIATOR_NAME", "MPESA_SECURITY_CREDENTIAL"),
     Provider.AIRTEL: ("AIRTEL_CALLBACK_TOKEN", "AIRTEL_CLIENT_ID", "AIRTEL_CLIENT_SECRET"),
-    Provider.MTN: ("MTN_SUBSCRIPTION_KEY", "MTN_API_USER", "MTN_API_KEY"),
-    Provider.CYBERSOURCE: ("CYBERSOURCE_PROFILE_ID", "CYBERSOURCE_ACCESS_KEY", "CYBERSOURCE_SECRET_KEY"),
+    Provider.MTN: ("MTN_SUBSCRIPTION_KEY", "MTN_API_USER", "MTN_API_KEY", "MTN_DISBURSEMENT_SUBSCRIPTION_KEY",
+                   "MTN_DISBURSEMENT_API_USER", "MTN_DISBURSEMENT_API_KEY"),
+    Provider.CYBERSOURCE: ("CYBERSOURCE_PROFILE_ID", "CYBERSOURCE_ACCESS_KEY", "CYBERSOURCE_SECRET_KEY",
+                           "CYBERSOURCE_MERCHANT_ID", "CYBERSOURCE_REST_KEY_ID", "CYBERSOURCE_REST_SHARED_SECRET"),
 }
 LIVE_REQUIRED = ("PUBLIC_BASE_URL", *(name for names in LIVE_REQUIRED_BY_PROVIDER.values() for name in names))
 CALLBACK_TOKENS = {Provider.MPESA: "MPESA_CALLBACK_TOKEN", Provider.AIRTEL: "AIRTEL_CALLBACK_TOKEN"}

@@ -1,4 +1,37 @@
+"""Why money cannot be moved: refunds that cannot be made and unmatched money already resolved,
+rendered as 409 with a stable `code` (amounts above what can be refunded are field errors, 400)."""
 from mookh.core.errors import DomainError
+
+
+class OrderNotRefundable(DomainError):
+    """The order has received nothing (`not_paid`), or is still being paid (`order_open`)."""
+
+    code = "not_paid"
+    message = "The order has received no money to refund."
+
+
+class RefundNothingLeft(DomainError):
+    code = "nothing_to_refund"
+    message = "Everything this order received has been refunded or is being refunded."
+
+
+class RefundWholePaymentsOnly(DomainError):
+    """The amount would send back part of a payment through a provider that returns only whole ones."""
+
+    code = "whole_payments_only"
+    message = "This provider refunds whole payments only."
+
+
+class RefundRefused(DomainError):
+    """The provider refused (or could not make) the refund; the order is as it was."""
+
+    code = "refund_refused"
+    message = "The payment provider refused the refund."
+
+
+class RefundNotRetryable(DomainError):
+    code = "refund_not_retryable"
+    message = "Only a failed refund of money not refunded since can be sent again."
 
 
 class UnmatchedPaymentResolved(DomainError):

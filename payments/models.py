@@ -71,6 +71,8 @@ class ProviderCallback(TimeStamped):
         UNKNOWN_REFERENCE = "unknown_reference"
         INVALID = "invalid"
         UNAUTHENTICATED = "unauthenticated"
+        REFUNDED = "refunded"          # a refund's result: the money went back
+        REFUND_FAILED = "refund_failed"  # a refund's result: the provider did not return the money
 
     provider = models.CharField(max_length=16, choices=Provider.choices)
     body = models.TextField(blank=True)
@@ -80,6 +82,8 @@ class ProviderCallback(TimeStamped):
     detail = models.CharField(max_length=255, blank=True)
     attempt = models.ForeignKey(PaymentAttempt, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="callbacks")
+    refund = models.ForeignKey("payments.Refund", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="callbacks")
 
     class Meta:
         ordering = ["-created"]
@@ -113,7 +117,14 @@ class Payment(TimeStamped):
 
 
 class Refund(TimeStamped):
-    """Money owed back to a customer; the payment layer executes it and marks it done."""
+    """Money owed back to a customer, one provider payment at a time (payments/services/refunding.py).
+
+    Reserved PENDING under the order's lock, sent to the provider that took the money outside any
+    transaction, then DONE or FAILED with the provider's word. A provider that answers later
+    (M-Pesa's reversal Result, an MTN refund still processing) leaves it PENDING with its
+    `provider_reference` until it does. `by_hand` refunds (cash) are handed back by staff.
+    `attempt` names money that arrived but was never credited (late money), refunded whole.
+    """
 
     class Status(models.TextChoices):
         PENDING = "PENDING"
@@ -121,18 +132,40 @@ class Refund(TimeStamped):
         FAILED = "FAILED"
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds")
+    attempt = models.ForeignKey(PaymentAttempt, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="refunds")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="refunds_requested")
+    provider = models.CharField(max_length=32, blank=True)
+    by_hand = models.BooleanField(default=False, help_text="Handed back by staff (cash): no provider is asked.")
+    # What the provider names the refund request by: ConversationID, X-Reference-Id, refund id…
+    provider_reference = models.CharField(max_length=100, blank=True)
+    receipt = models.CharField(max_length=100, blank=True, help_text="The provider's reference of the money sent back.")
+    failure_reason = models.CharField(max_length=255, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0, help_text="Requests to the provider so far (sent or asked).")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it to send.")
+    sent_at = models.DateTimeField(null=True, blank=True,
+                                   help_text="When the provider took the request; its result comes later.")
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
+        indexes = [models.Index(fields=["provider", "provider_reference"]), models.Index(fields=["status", "created"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=Decimal("0")), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(payment__isnull=True) | Q(attempt__isnull=True),
+                                   name="refund_of_a_payment_or_an_attempt"),
+            models.UniqueConstraint(fields=["attempt"], condition=Q(attempt__isnull=False),
+                                    name="refund_late_money_once"),
+        ]
 
     def __str__(self):
-        return f"refund {self.amount} {self.currency} for {self.order_id}"
+        return f"refund {self.amount} {self.currency} for {self.order_id} ({self.status})"
 
 
 class UnmatchedPayment(TimeStamped):

@@ -1,9 +1,32 @@
 from celery import shared_task
 
 from payments.services import payment_push
+from payments.services.refund_sending import refund_send, refund_status_refresh, refunds_due_ids
 
 
 @shared_task(acks_late=True)
 def payment_push_task(*, attempt_id: str):
     """Send a payment request to its provider, after the order that asked for it committed."""
     payment_push(attempt_id=attempt_id)
+
+
+@shared_task(acks_late=True)
+def refund_send_task(*, refund_id: str):
+    """Send a refund to its provider, after the transaction that owed it committed."""
+    refund_send(refund_id=refund_id)
+
+
+@shared_task(acks_late=True)
+def refund_status_task(*, refund_id: str):
+    """Ask the provider how a refund it is still processing went."""
+    refund_status_refresh(refund_id=refund_id)
+
+
+@shared_task
+def refunds_due_task():
+    """Beat, every five minutes: one task per refund whose own task was lost."""
+    unsent, processing = refunds_due_ids()
+    for refund_id in unsent:
+        refund_send_task.delay(refund_id=str(refund_id))
+    for refund_id in processing:
+        refund_status_task.delay(refund_id=str(refund_id))

@@ -74,6 +74,7 @@ def order_representation(order: Order, request=None, *, lines=None) -> dict:
         "flag_sms_sent": order.flag_sms_sent, "expires_at": iso_datetime(order.expires_at),
         "created": iso_datetime(order.created), "updated": iso_datetime(order.updated),
         "payments": [payment_attempt_representation(attempt) for attempt in order.payment_attempts.all()],
+        "refunds": [refund_representation(refund) for refund in order.refunds.all()],
     }
 
 
@@ -85,4 +86,14 @@ def payment_attempt_representation(attempt) -> dict:
         "provider_reference": attempt.provider_reference, "receipt": attempt.receipt or None,
         "phone": attempt.phone or None, "description": attempt.description,
         "created": iso_datetime(attempt.created),
+    }
+
+
+def refund_representation(refund) -> dict:
+    """Money sent back (the payments app's refund, read through its reverse relation)."""
+    return {
+        "id": str(refund.pk), "amount": _money(refund.amount), "currency": refund.currency, "status": refund.status,
+        "provider": refund.provider or None, "provider_reference": refund.provider_reference or None,
+        "receipt": refund.receipt or None, "failure_reason": refund.failure_reason or None,
+        "created": iso_datetime(refund.created),
     }

@@ -92,6 +92,22 @@ class PaymentAttemptOutput(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
+class RefundOutput(serializers.Serializer):
+    """Money sent back to the buyer, one payment's share at a time."""
+
+    id = serializers.UUIDField()
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=["PENDING", "DONE", "FAILED"],
+                                     help_text="PENDING: being sent, or (cash) owed by staff; DONE: the money is back.")
+    provider = serializers.CharField(allow_null=True, help_text="mpesa, airtel, mtn, cybersource or cash")
+    provider_reference = serializers.CharField(allow_null=True,
+                                               help_text="What the provider calls the refund: ConversationID, …")
+    receipt = serializers.CharField(allow_null=True, help_text="The provider's reference of the money sent back.")
+    failure_reason = serializers.CharField(allow_null=True, help_text="Why the provider did not send it back.")
+    created = serializers.DateTimeField()
+
+
 class OrderSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     customer = PersonOutput(read_only=True)
@@ -121,6 +137,7 @@ class OrderSerializer(serializers.Serializer):
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
     payments = PaymentAttemptOutput(many=True, read_only=True)
+    refunds = RefundOutput(many=True, read_only=True)
 
     @extend_schema_field(ORDER_LINES)
     def get_order_detail(self, order):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import OrderPlaceInput
+from orders.api.refunds import REFUND_DESCRIPTION, REFUND_RESPONSES, OrderRefundInput
 from orders.api.response_serializers import ORDER_CREATED_RESPONSE
 from orders.api.responses import order_created_response
 from orders.api.throttles import ORDER_CREATE_THROTTLES
@@ -62,15 +63,16 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         services.order_cancel(order_id=order.pk, by_user=request.user)
         return Response(OrderSerializer(self._fresh(order), context={"request": request}).data)
 
-    @extend_schema(request=None, responses={200: OrderSerializer},
-                   description="PAID → REFUNDED: the amount paid is owed back, the order's tickets are void, its "
-                               "promo code uses are given back, and its seats go back on sale unless their event "
-                               "has started (then they stay sold).")
+    @extend_schema(request=OrderRefundInput, responses=REFUND_RESPONSES, description=REFUND_DESCRIPTION)
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
         order = get_object_or_404(orders_managed_by(request.user), pk=pk)
-        services.order_refund(order_id=order.pk, by_user=request.user)
-        return Response(OrderSerializer(self._fresh(order), context={"request": request}).data)
+        data = OrderRefundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.order_money_refund(order_id=order.pk, amount=data.validated_data.get("amount"),
+                                              by_user=request.user)
+        return Response(OrderSerializer(self._fresh(order), context={"request": request}).data,
+                        status=status.HTTP_202_ACCEPTED if outcome == "pending" else status.HTTP_200_OK)
 
     def _fresh(self, order):
         return orders_with_lines().get(pk=order.pk)

@@ -2,8 +2,10 @@
 
 Apps above orders act on a paid or refunded order (the tickets app issues and voids its tickets)
 through ORDER_PAID_HOOKS and ORDER_REFUNDED_HOOKS: dotted paths of callables(order=Order), run
-in the transaction that changes the order, so that they commit or roll back with it. Money a
-closed order took is owed back through ORDER_MONEY_OWED_HOOKS (the payments app records it).
+in the transaction that changes the order, so that they commit or roll back with it. Money an
+expired or cancelled order took is owed back through ORDER_MONEY_OWED_HOOKS (the payments app
+records it and sends it back); a refund asked for goes through ORDER_REFUND_SERVICE (refunds.py),
+which calls `order_refund` once the money is back.
 """
 import logging
 
@@ -107,18 +109,18 @@ def order_cancel(*, order_id, by_user=None) -> Order:
 
 @transaction.atomic
 def order_refund(*, order_id, by_user=None, reason: str = "refunded") -> Order:
-    """PAID → REFUNDED: owes the money back (ORDER_MONEY_OWED_HOOKS), runs ORDER_REFUNDED_HOOKS (tickets
-    voided), gives the order's promo uses back and puts its seats back on sale, except those of
-    events that have started (their seats stay sold)."""
+    """PAID → REFUNDED once its money is back: runs ORDER_REFUNDED_HOOKS (tickets voided), gives the
+    order's promo uses back and puts its seats back on sale, except those of events that have
+    started (their seats stay sold). The money is not this function's: the refund it follows
+    (ORDER_REFUND_SERVICE, the payments app) sent it back and recorded it already."""
     order = order_lock(order_id)
     order_transition(order, OrderStatus.REFUNDED)
     # Promo codes before tickets, the order placement locks them in: no deadlock between the two.
     promo_uses_release(order_id=order.pk)
     tickets_sold_return(quantities=_unstarted_ticket_quantities(order))
     _hooks_run(settings.ORDER_REFUNDED_HOOKS, order)
-    _money_owed(order, reason=reason, by_user=by_user)
     order_closed_messages(order, refund_amount=order.amount_paid)
-    logger.info("order %s refunded", order.order_number)
+    logger.info("order %s refunded (%s, by %s)", order.order_number, reason, by_user or "the system")
     return order
 
 

@@ -4,6 +4,7 @@ Adapters build the provider's exact requests and read its exact answers and call
 (payments.md); they never touch the database. The payments services decide what a result
 means for an order, so one crediting path serves callbacks, status queries and the sandbox.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,3 +62,35 @@ class ProviderResult:
     receipt: str | None = None  # the provider's money reference (MpesaReceiptNumber, transaction_id, …)
     description: str = ""
     raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    """Send back (part of) one payment through the provider that took it."""
+
+    reference: str          # ours, unique per refund (a UUID4): the provider's idempotency key where it has one
+    payment_reference: str  # the provider's money reference of the payment (MpesaReceiptNumber, airtel_money_id, …)
+    payment_amount: Decimal  # what that payment brought
+    amount: Decimal         # what goes back now
+    currency: str
+    order_number: str
+    collection_reference: str = ""  # what the provider named the payment request (MTN's X-Reference-Id)
+    result_url: str = ""    # where a provider that answers later posts its result (M-Pesa's ResultURL)
+    timeout_url: str = ""   # and where it says the request timed out in its queue (QueueTimeOutURL)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """What a provider says about a refund: SUCCEEDED (the money went back), PENDING (its result
+    comes later) or FAILED. A refusal at the request raises ProviderError instead."""
+
+    status: str             # ResultStatus
+    provider_reference: str = ""  # what the provider names the refund request by
+    receipt: str = ""       # the provider's reference of the money sent back, once it is
+    description: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+# A provider's refund: send (part of) one payment back. Raises ProviderError when nothing went
+# back, `retryable` only when sending the same request again is safe (payments/providers/refunds.py).
+RefundOperation = Callable[[RefundRequest], RefundResult]

@@ -207,7 +207,27 @@ def sandbox_receipt(config: CybersourceConfig, *, form_fields: dict, decision: s
     response["signed_date_time"] = _timestamp(now or datetime.now(UTC))
     response["signed_field_names"] = ",".join([*response, "signed_field_names"])
     response["signature"] = sign(response, config.secret_key)
+    if decision == "ACCEPT" and reason_code != PARTIAL_APPROVAL_REASON:
+        _sandbox_capture_remember(response["transaction_id"], response["auth_amount"], form_fields.get("currency", ""))
     return response
+
+
+SANDBOX_CAPTURE_KEY = "cybersource:sandbox:capture:{transaction_id}"
+
+
+def _sandbox_capture_remember(transaction_id: str, amount: str, currency: str) -> None:
+    from django.core.cache import cache
+
+    cache.set(SANDBOX_CAPTURE_KEY.format(transaction_id=transaction_id), {"amount": amount, "currency": currency},
+              timeout=7 * 24 * 3600)
+
+
+def sandbox_captured(transaction_id: str) -> dict | None:
+    """What a sale the sandbox accepted captured ({"amount", "currency"}), or None for one it did not."""
+    from django.core.cache import cache
+
+    captured = cache.get(SANDBOX_CAPTURE_KEY.format(transaction_id=transaction_id))
+    return {"amount": Decimal(captured["amount"]), "currency": captured["currency"]} if captured else None
 
 
 def _verified_fields(config: CybersourceConfig, posted: dict) -> dict:

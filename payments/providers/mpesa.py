@@ -186,6 +186,7 @@ def _json(response: httpx.Response) -> dict:
 # --- sandbox: Daraja answered offline, with its real formats -------------------------------------
 
 SANDBOX_OUTCOME_KEY = "mpesa:sandbox:outcome:{checkout}"
+SANDBOX_RECEIPT_KEY = "mpesa:sandbox:receipt:{receipt}"
 
 
 def sandbox_handler(config: MpesaConfig):
@@ -241,6 +242,10 @@ def sandbox_callback(checkout_request_id: str, *, result_code: int = SUCCESS, am
                      phone: str = "+254708374149", receipt: str | None = None) -> bytes:
     """The callback Daraja would POST for this prompt (§1.6); the sandbox's STK query then agrees."""
     cache.set(SANDBOX_OUTCOME_KEY.format(checkout=checkout_request_id), result_code, timeout=24 * 3600)
+    receipt = receipt or _receipt()
+    if result_code == SUCCESS:
+        cache.set(SANDBOX_RECEIPT_KEY.format(receipt=receipt), str(amount if amount is not None else 1),
+                  timeout=7 * 24 * 3600)
     callback = {"MerchantRequestID": "sandbox", "CheckoutRequestID": checkout_request_id,
                 "ResultCode": result_code,
                 "ResultDesc": "The service request is processed successfully." if result_code == SUCCESS
@@ -248,12 +253,18 @@ def sandbox_callback(checkout_request_id: str, *, result_code: int = SUCCESS, am
     if result_code == SUCCESS:
         callback["CallbackMetadata"] = {"Item": [
             {"Name": "Amount", "Value": float(amount) if amount is not None else 1.0},
-            {"Name": "MpesaReceiptNumber", "Value": receipt or _receipt()},
+            {"Name": "MpesaReceiptNumber", "Value": receipt},
             {"Name": "Balance"},
             {"Name": "TransactionDate", "Value": int(timestamp())},
             {"Name": "PhoneNumber", "Value": int(msisdn(phone))},
         ]}
     return json.dumps({"Body": {"stkCallback": callback}}).encode()
+
+
+def sandbox_receipt_amount(receipt: str) -> Decimal | None:
+    """What a receipt this sandbox issued carried, or None for one it did not issue."""
+    amount = cache.get(SANDBOX_RECEIPT_KEY.format(receipt=receipt))
+    return Decimal(amount) if amount is not None else None
 
 
 def _receipt() -> str:

@@ -354,6 +354,20 @@ def sandbox_outcome_set(reference: str, status: str, *, reason: str | None = Non
     cache.set(f"{_sandbox_key(reference)}:outcome", outcome, timeout=SANDBOX_TTL_SECONDS)
 
 
+def sandbox_collected(reference: str) -> dict | None:
+    """What the sandbox's request to pay `reference` collected ({"amount", "currency", "payer"}),
+    or None when it collected nothing (unknown, pending or failed). Asks nothing of the status query."""
+    body = cache.get(_sandbox_key(reference))
+    if body is None:
+        return None
+    state, _ = SANDBOX_PAYER_OUTCOMES.get(body["payer"]["partyId"], ("SUCCESSFUL", None))
+    outcome = cache.get(f"{_sandbox_key(reference)}:outcome") or {}
+    if outcome.get("status", state) not in ("SUCCESSFUL", "DELAYED"):
+        return None
+    return {"amount": Decimal(outcome.get("amount", body["amount"])),
+            "currency": outcome.get("currency", body["currency"]), "payer": body["payer"]["partyId"]}
+
+
 def _sandbox_token(config: MtnConfig, request: httpx.Request) -> httpx.Response:
     basic = base64.b64encode(f"{config.api_user}:{config.api_key}".encode()).decode()
     if (request.headers.get("Authorization") != f"Basic {basic}"

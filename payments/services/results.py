@@ -5,7 +5,8 @@ Every result — a callback, a sandbox completion, a status query — goes throu
 money is credited through `payment_apply` (crediting.py), whose unique (provider, receipt)
 constraint is what guarantees "once". Money that cannot be credited (the order expired or was
 paid already, more than the balance, another currency) is never dropped: the attempt keeps it,
-flagged for staff with `review_reason`.
+flagged for staff with `review_reason`, and money in the order's currency goes back through the
+provider after commit (refunds.py, late money).
 """
 import logging
 from decimal import Decimal
@@ -16,6 +17,7 @@ from mookh.core.errors import DomainError
 from payments.models import PaymentAttempt, ProviderCallback
 from payments.providers.base import ProviderResult, ResultStatus
 from payments.services.crediting import payment_apply
+from payments.services.refunds import late_money_refund_record
 
 logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status
@@ -70,6 +72,7 @@ def payment_result_apply(*, provider: str, result: ProviderResult,
         attempt.review_reason = _credit(attempt, currency=result.currency or attempt.currency, raw=result.raw)
     attempt.save(update_fields=["status", "description", "receipt", "amount_received", "review_reason", "updated"])
     if attempt.review_reason:
+        late_money_refund_record(attempt=attempt, currency=result.currency or attempt.currency)
         return callback_close(record, Outcome.REVIEW, attempt.review_reason, attempt)
     return callback_close(record, Outcome.CREDITED, attempt.receipt, attempt)
 

@@ -42,6 +42,7 @@ def test_payments_refunds_and_log_entries_survive_when_migrated_across_the_move(
     moved = Payment.objects.get(pk=payment.pk)
     assert (moved.order_id, moved.reference, moved.amount) == (order.pk, "RKTQDM7W6S", Decimal("300.00"))
     assert Refund.objects.get(pk=refund.pk).reason == "cancelled"
+    assert Refund.objects.get(pk=refund.pk).by_hand  # never sent to a provider: staff hand it back
     assert LogEntry.objects.get(pk=entry.pk).get_edited_object() == moved
     assert not ContentType.objects.filter(app_label="orders", model__in=["payment", "refund"]).exists()
     # The receipt's uniqueness came along with the table: a replay still cannot credit twice.
