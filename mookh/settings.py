@@ -201,6 +201,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 590},
     },
+    # Mobile money requests whose callback is late or lost: the providers are asked about them.
+    "payments-reconcile-due": {
+        "task": "payments.tasks.payments_reconcile_due_task",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
 # --- end of notifications ---
 
@@ -463,3 +469,12 @@ CELERY_BEAT_SCHEDULE["refunds-due"] = {
     "options": {"expires": 290},
 }
 
+# Reconciliation (payments/services/reconciliation.py): a mobile money request still PENDING this
+# long after it was sent is asked about (STK query, Airtel enquiry, MTN status), for callbacks get lost.
+PAYMENTS_RECONCILE_AFTER = timedelta(seconds=env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=60))
+# A request still pending is asked again after as long as it has waited so far (doubling), at most this.
+PAYMENTS_RECONCILE_BACKOFF_MAX = timedelta(seconds=env.int("PAYMENTS_RECONCILE_BACKOFF_MAX_SECONDS", default=1800))
+# Requests asked about per run of the job (oldest first); the rest wait for the next run.
+PAYMENTS_RECONCILE_BATCH = env.int("PAYMENTS_RECONCILE_BATCH", default=500)
+# A request still pending this long is left to staff (review_reason) and no longer asked about.
+PAYMENTS_RECONCILE_GIVE_UP = timedelta(hours=env.int("PAYMENTS_RECONCILE_GIVE_UP_HOURS", default=72))

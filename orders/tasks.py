@@ -1,13 +1,14 @@
 from celery import shared_task
 
-from orders.services import order_expire
+from orders.services import order_expire_after_payment_check
 from orders.services.lifecycle import orders_expire_due_ids
 from orders.services.reminders import order_reminders_send, orders_reminder_due_ids
 
 
 @shared_task(acks_late=True)
 def order_expire_task(*, order_id: str):
-    order_expire(order_id=order_id)
+    """Expire an order past its window, once the providers were asked about its pending payments."""
+    order_expire_after_payment_check(order_id=order_id)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from payments.services import payment_push
+from payments.services import payment_attempts_reconcile_due, payment_push, payment_reconcile
 from payments.services.refund_sending import refund_send, refund_status_refresh, refunds_due_ids
 
 
@@ -30,3 +30,16 @@ def refunds_due_task():
         refund_send_task.delay(refund_id=str(refund_id))
     for refund_id in processing:
         refund_status_task.delay(refund_id=str(refund_id))
+
+
+@shared_task(acks_late=True)
+def payment_reconcile_task(*, attempt_id: str):
+    """Ask the provider about one payment request whose callback is late or lost."""
+    payment_reconcile(attempt_id=attempt_id)
+
+
+@shared_task
+def payments_reconcile_due_task():
+    """Beat, every 30 s: one reconciliation task per payment request due to be asked about."""
+    for attempt_id in payment_attempts_reconcile_due():
+        payment_reconcile_task.delay(attempt_id=str(attempt_id))

@@ -48,6 +48,15 @@ class SandboxCompleteInput(serializers.Serializer):
     order_number = serializers.CharField(max_length=6)
     result = serializers.ChoiceField(choices=["success", "failed", "cancelled"], default="success")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=1, required=False)
+    deliver_callback = serializers.BooleanField(
+        default=True, help_text="false: the provider records the outcome but its callback is lost; only "
+                                "reconciliation (the provider's status query) finds it.")
+
+
+SANDBOX_COMPLETE_OUTPUT = inline_serializer("SandboxCompleteOutput", {
+    "order_number": serializers.CharField(), "order_status": serializers.CharField(),
+    "callback_outcome": serializers.CharField(help_text="What became of the callback (credited, not_paid, "
+                                                        "review…), or lost when it was not delivered.")})
 
 
 class SandboxCompleteView(APIView):
@@ -57,10 +66,7 @@ class SandboxCompleteView(APIView):
     throttle_classes = [per_address("payment_sandbox_address")]
 
     @extend_schema(request=SandboxCompleteInput, responses={
-        200: inline_serializer("SandboxCompleteOutput", {"order_number": serializers.CharField(),
-                                                         "order_status": serializers.CharField(),
-                                                         "callback_outcome": serializers.CharField()}),
-        404: OpenApiResponse(description="Live mode, or no such order.")})
+        200: SANDBOX_COMPLETE_OUTPUT, 404: OpenApiResponse(description="Live mode, or no such order.")})
     def post(self, request):
         if settings.PAYMENTS_MODE != "sandbox":
             raise NotFound()

@@ -123,12 +123,15 @@ def stk_push(config: MpesaConfig, request: PushRequest, *, client: httpx.Client 
 
 def stk_query(config: MpesaConfig, checkout_request_id: str, *, client: httpx.Client | None = None,
               now: datetime | None = None) -> ProviderResult:
-    """The prompt's outcome as Daraja knows it now; pending while the customer has not answered."""
+    """The prompt's outcome as Daraja knows it now; pending while the customer has not answered.
+
+    Sent once: Daraja answers a prompt still waiting for the customer with a 500, which retrying
+    at once would not change, and every caller (reconciliation, the order lookup) asks again later."""
     client = _client(config, client)
     stamp = timestamp(now)
     body = {"BusinessShortCode": config.shortcode, "Password": password(config.shortcode, config.passkey, stamp),
             "Timestamp": stamp, "CheckoutRequestID": checkout_request_id}
-    response = send(client, "POST", "/mpesa/stkpushquery/v1/query", json=body,
+    response = send(client, "POST", "/mpesa/stkpushquery/v1/query", retry=False, json=body,
                     headers={"Authorization": f"Bearer {access_token(config, client=client)}"})
     answer = _json(response)
     if answer.get("errorCode") == STILL_PROCESSING:

@@ -7,6 +7,7 @@ from payments.services.refunds import late_money_refund_record, refund_owed_reco
 from payments.services.refund_sending import refund_retry, refund_returned_by_hand, refund_send
 from payments.services.refunding import order_refund_execute
 from payments.services.callbacks import airtel_callback_receive, mpesa_callback_receive, mtn_callback_receive
+from payments.services.reconciliation import payment_attempts_reconcile_due, payment_reconcile
 from payments.services.results import payment_result_apply
 from payments.services.sandbox import SandboxOutcome, sandbox_complete
 from payments.services.paybill import (
@@ -22,4 +23,5 @@ __all__ = [
     "unmatched_payment_assign",
     "refund_owed_record", "late_money_refund_record", "order_refund_execute", "refund_send", "refund_retry",
     "refund_returned_by_hand",
+    "payment_attempts_reconcile_due", "payment_reconcile",
 ]

@@ -4,6 +4,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
@@ -20,6 +21,11 @@ from payments.services.results import payment_result_apply
 
 logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status
+# An attempt's request is sent at most once: whoever sends it holds this key (in the shared
+# cache) first, so a request queued twice (reconciliation re-sending one stuck STARTING) never
+# reaches the phone twice. Longer than reconciliation lets an attempt stay STARTING.
+PUSH_CLAIM_KEY = "payments:push:{attempt_id}"
+PUSH_CLAIM_SECONDS = 3600
 # The callback route of each provider (its URL name) and what its path carries: M-Pesa's and
 # Airtel's a secret token (Airtel's URL is set once in the Airtel app), MTN's the attempt's reference.
 CALLBACK_ROUTES = {
@@ -47,8 +53,9 @@ def order_payment_begin(*, order: Order, started_by=None) -> None:
 
 
 def payment_attempt_create(*, order: Order, provider: str, amount=None, method: str | None = None,
-                           phone: str | None = None) -> PaymentAttempt:
-    """Record an attempt for `amount` (default: the balance) and queue its request after commit.
+                           phone: str | None = None, queue_request: bool = True) -> PaymentAttempt:
+    """Record an attempt for `amount` (default: the balance) and queue its request after commit
+    (unless `queue_request` is false: the caller sends it with `payment_push`).
     `method` and `phone` default to the order's exact payment method and its payer's phone."""
     if order.status not in OPEN or order.order_balance <= 0:
         raise OrderNotPayable(f"The order is {order.status}.", status=order.status)
@@ -56,7 +63,8 @@ def payment_attempt_create(*, order: Order, provider: str, amount=None, method: 
     attempt = PaymentAttempt.objects.create(
         order=order, provider=provider, method=method or order.exact_payment_method, amount=amount,
         currency=order.currency, phone=phone or order.payer_phone or order.customer_phone)
-    transaction.on_commit(partial(_push_queue, attempt.pk))
+    if queue_request:
+        transaction.on_commit(partial(_push_queue, attempt.pk))
     return attempt
 
 
@@ -71,11 +79,14 @@ def _push_queue(attempt_id) -> None:
 
 
 def payment_push(*, attempt_id) -> PaymentAttempt:
-    """Send a STARTING attempt's request to its provider (outside any transaction); idempotent."""
+    """Send a STARTING attempt's request to its provider (outside any transaction); idempotent: a
+    request is sent once, and an attempt whose request another worker is sending is returned as is."""
     attempt = PaymentAttempt.objects.select_related("order").filter(pk=attempt_id).first()
     if attempt is None:
         raise NotFound("No such payment attempt.")
     if attempt.status != Status.STARTING:
+        return attempt
+    if not cache.add(PUSH_CLAIM_KEY.format(attempt_id=attempt.pk), True, timeout=PUSH_CLAIM_SECONDS):
         return attempt
     request = PushRequest(reference=str(attempt.pk), order_number=attempt.order.order_number, amount=attempt.amount,
                           currency=attempt.currency, phone=attempt.phone, callback_url=callback_url(attempt))
