@@ -45,7 +45,8 @@ run: demo
 serve: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn mookh.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-/tmp/mookh-prometheus-$(PORT)} \
+		$(BIN)/gunicorn mookh.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 worker: install
 	$(BIN)/celery -A mookh worker --loglevel=INFO

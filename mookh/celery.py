@@ -2,7 +2,8 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import setup_logging, worker_init
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mookh.settings")
 
@@ -10,6 +11,24 @@ app = Celery("mookh")
 # Every CELERY_* Django setting configures the app (broker, eager mode, time limits).
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's log lines carry its task_id and the request_id of the request that queued it.
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@setup_logging.connect
+def use_project_logging(loglevel=None, **kwargs):
+    """Workers and beat log as the web processes do (LOGGING: JSON lines by default), not in
+    Celery's own format; `--loglevel` still sets how much."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    if loglevel:
+        root = logging.getLogger()
+        root.setLevel(loglevel)
+        for handler in root.handlers:
+            handler.setLevel(loglevel)
 
 
 @worker_init.connect

@@ -1,9 +1,11 @@
 """Settings come from the environment only; `.env.example` documents every variable."""
+import logging
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from csp import constants as csp_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "corsheaders",
+    "django_prometheus",
+    "django_structlog",
     "mookh.core",
     "users",
     "notifications",
@@ -48,6 +53,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times and counts every request between them.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID, or a new one), then the request's log line (mookh.core.request_log).
+    "mookh.core.request_log.RequestIdMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+    # Before anything that may answer on its own, so that those answers carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mookh.core.error_pages.JsonNotFoundMiddleware",
     # Serves /static/ (collectstatic's STATIC_ROOT) under gunicorn too; runserver serves it with DEBUG.
@@ -60,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mookh.urls"
@@ -338,15 +351,62 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- Observability: logs, errors, metrics ---
+# One JSON object a line (json), or key=value text for a terminal (plain, `make run`'s default).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # The level sits on the handler too: Django's own loggers (django.request…) propagate here.
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                             "level": env("LOG_LEVEL", default="INFO")}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "formatters": {"structured": {"()": "mookh.core.logs.formatter", "renderer": LOG_FORMAT}},
+    # The level sits on the handler too: Django's own loggers (django.security…) propagate here.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Each request is one line of django_structlog's (mookh.core.request_log), with the traceback
+        # of an unhandled error: Django's "Not Found: …" and "Internal Server Error: …" lines and
+        # runserver's access lines would repeat it.
+        "django.request": {"level": "CRITICAL"},
+        "django.server": {"level": "CRITICAL", "propagate": False},
+    },
+}
+# django-structlog: the request line at the end only; the id from X-Request-ID once
+# mookh.core.request_log has vetted it; the client address as the throttles count it.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Tasks log the request_id of the request that queued them (worker: mookh/celery.py).
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+
+# Unset: nothing is sent. Set: unhandled errors of requests and tasks, and ERROR log records, with no personal data.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from mookh.core.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+
+# /metrics (Prometheus) answers only `Authorization: Bearer METRICS_TOKEN`; unset, it is never served.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Gauges read when /metrics is scraped: name -> dotted path of a callable() -> number (mookh.core.metrics).
+METRICS_GAUGES = {"mookh_outbox_backlog": "notifications.selectors.outbox_backlog"}
+
+# --- Browsers: CORS, security headers, Content-Security-Policy ---
+# Sites whose pages may call this API (scheme://host[:port], comma-separated); none by default.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key", "x-request-id"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# django-csp (mookh.core.security): the policy of HTML pages without one of their own; the admin
+# brings its own scripts and gets none. A page's inline <style> needs the request's nonce (request.csp_nonce).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"], "img-src": ["'self'", "data:"], "style-src": ["'self'", csp_constants.NONCE],
+        "base-uri": ["'none'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+    },
 }
 
 # --- Orders ---

@@ -29,3 +29,8 @@ def messages_due_ids(*, limit: int = 500, now=None) -> list:
         OutboxMessage.objects.filter(messages_claimable_q(now)).exclude(fresh)
         .order_by("created").values_list("pk", flat=True)[:limit]
     )
+
+
+def outbox_backlog() -> int:
+    """Outbox messages not delivered yet (PENDING or SENDING)."""
+    return OutboxMessage.objects.filter(status__in=[Status.PENDING, Status.SENDING]).count()

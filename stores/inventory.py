@@ -8,6 +8,7 @@ import logging
 from django.db import connection
 from django.db.models import F, QuerySet
 
+from mookh.core import metrics
 from stores.errors import TicketSoldOut
 from stores.models import Ticket
 
@@ -24,6 +25,7 @@ def tickets_reserve(*, quantities: dict) -> None:
             pk=ticket_id, quantity__gte=F("sold") + F("reserved") + units
         ).update(reserved=F("reserved") + units)
         if not updated:
+            metrics.sold_out_answered()
             raise TicketSoldOut(ticket_id=str(ticket_id))
 
 
@@ -43,6 +45,7 @@ def _tickets_reserve_many(ordered) -> None:
         reserved = {str(row[0]) for row in cursor.fetchall()}
     for ticket_id in ids:
         if ticket_id not in reserved:
+            metrics.sold_out_answered()
             raise TicketSoldOut(ticket_id=ticket_id)
 
 

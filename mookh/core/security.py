@@ -1,25 +1,34 @@
-"""A Content-Security-Policy on every HTML page the API serves: ticket pages, payment pages, error pages."""
+"""A Content-Security-Policy on every HTML page the API serves (django-csp): ticket pages, payment
+pages, the API docs, DRF's browsable API, error pages.
+
+CONTENT_SECURITY_POLICY (settings) is the policy of the project's own templates; the docs and the
+browsable API get theirs here; a view sets its page's own with `policy_set`. JSON, images and the
+admin (which brings its own scripts) get none.
+"""
+from csp.constants import NONE, SELF
+from csp.middleware import CSPMiddleware
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.renderers import BrowsableAPIRenderer
 
 HEADER = "Content-Security-Policy"
 
-# Pages rendered from this project's templates: no scripts, no plugins, no frames; inline styles,
-# and images from this host (QR codes) or data: URIs.
-PAGE_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # DRF's browsable API loads its scripts, styles and fonts from this host's static files.
-BROWSABLE_API_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+BROWSABLE_API_POLICY = {"default-src": [SELF], "img-src": [SELF, "data:"], "style-src": [SELF, "'unsafe-inline'"],
+                        "base-uri": [NONE], "form-action": [SELF], "frame-ancestors": [NONE]}
 # Swagger UI and ReDoc load from this host's static files (drf-spectacular-sidecar): scripts from
 # 'self' only (Swagger UI's start-up script is a separate file), the pages' own inline <style>, and
 # ReDoc's search worker from a blob: URL.
-DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-               "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-               "frame-ancestors 'none'")
+DOCS_POLICY = {"default-src": [SELF], "script-src": [SELF], "style-src": [SELF, "'unsafe-inline'"],
+               "img-src": [SELF, "data:"], "worker-src": [SELF, "blob:"], "object-src": [NONE],
+               "base-uri": [NONE], "form-action": [SELF], "frame-ancestors": [NONE]}
 DOCS_VIEWS = (SpectacularSwaggerView, SpectacularRedocView)
-# The admin brings its own scripts and gets no policy here.
 UNPOLICED_NAMESPACES = {"admin"}
+
+
+def policy_set(response, directives: dict) -> None:
+    """Give one response its own policy (django-csp's csp_override decorator, for a policy that
+    depends on the request: where a page's forms post)."""
+    response._csp_config = directives
 
 
 def _is_html(response) -> bool:
@@ -37,21 +46,19 @@ def _docs_page(request) -> bool:
     return view_class is not None and issubclass(view_class, DOCS_VIEWS)
 
 
-class ContentSecurityPolicyMiddleware:
-    """Sets the policy on text/html responses that have none; a view may set a policy of its own."""
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, on text/html answers only, with the docs' and the browsable API's policies."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def process_response(self, request, response):
+        if not _is_html(response) or _unpoliced(request):
+            response._csp_exempt = True
+        return super().process_response(request, response)
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        if HEADER in response or not _is_html(response) or _unpoliced(request):
-            return response
-        renderer = getattr(response, "accepted_renderer", None)
-        if _docs_page(request):
-            response[HEADER] = DOCS_POLICY
-        elif isinstance(renderer, BrowsableAPIRenderer):
-            response[HEADER] = BROWSABLE_API_POLICY
-        else:
-            response[HEADER] = PAGE_POLICY
-        return response
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None:
+            if _docs_page(request):
+                parts.config = DOCS_POLICY
+            elif isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+                parts.config = BROWSABLE_API_POLICY
+        return parts

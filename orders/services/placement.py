@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mookh.core import metrics
 from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine
 from orders.services.inputs import OrderRequest
 from orders.services.items import LoadedLine
@@ -87,6 +88,7 @@ def _order_place(request: OrderRequest, *, placed_by, idempotency: IdempotencyCl
     payment_start(order=order, started_by=placed_by)
     logger.info("placed order %s (%s, %s %s, %d lines)", order.order_number, order.payment_method,
                 order.order_amount, order.currency, len(order_lines))
+    metrics.order_placed(channel=order.order_channel, payment_method=order.payment_method)
     return PlacedOrder(order=order, lines=order_lines)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from mookh.core import metrics
 from mookh.core.errors import InvalidInput
 from mookh.core.identity import email_identity
 from mookh.core.phone import phone_country
@@ -117,6 +118,7 @@ def _units_left_check(loaded, units_by_item) -> None:
     """Sold out as far as can be read now; placement's conditional UPDATE is what decides."""
     for line in loaded:
         if isinstance(line.item, Ticket) and units_by_item[line.item.pk] > line.item.tickets_available:
+            metrics.sold_out_answered()
             raise TicketSoldOut(ticket_id=str(line.item.pk))
 
 

@@ -4,28 +4,28 @@ The project's default policy for HTML (mookh.core.security) allows no script; th
 one script file from this host (the status poll, the auto-posted gateway forms) and post forms
 to this host and, where they hand the buyer over, to the card gateway or the receipt page.
 """
+from csp.constants import NONE, SELF
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from rest_framework.authentication import CSRFCheck
 
-from mookh.core.security import HEADER
+from mookh.core.security import policy_set
 from payments.routes import origin
 
-POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
-          "base-uri 'none'; form-action {form_action}; frame-ancestors 'none'")
+POLICY = {"default-src": [NONE], "script-src": [SELF], "connect-src": [SELF], "img-src": [SELF, "data:"],
+          "style-src": [SELF], "base-uri": [NONE], "frame-ancestors": [NONE]}
 
 
-def page_policy(*form_targets: str) -> str:
-    """The policy of a page whose forms post to this host and to `form_targets` (URLs)."""
-    sources = ["'self'", *sorted({origin(url) for url in form_targets if url})]
-    return POLICY.format(form_action=" ".join(sources))
+def page_policy(*form_targets: str) -> dict:
+    """The policy (django-csp directives) of a page whose forms post to this host and to `form_targets` (URLs)."""
+    return {**POLICY, "form-action": [SELF, *sorted({origin(url) for url in form_targets if url})]}
 
 
 def html_page(request, template: str, context: dict, *, status: int = 200, form_targets=()) -> HttpResponse:
     """A page rendered with the request (its CSRF token), never cached (it shows live payment state)."""
     request = getattr(request, "_request", request)  # a DRF request renders as its Django request
     response = HttpResponse(render_to_string(template, context, request=request), status=status)
-    response[HEADER] = page_policy(*form_targets)
+    policy_set(response, page_policy(*form_targets))
     response["Cache-Control"] = "no-store"
     return response
 

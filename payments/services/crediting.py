@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from mookh.core import metrics
 from mookh.core.errors import InvalidInput
 from orders.errors import OrderNotPayable
 from orders.models import Order, OrderStatus
@@ -70,6 +71,7 @@ def _payment_record(*, order_id, amount, currency, provider, reference, received
                                              received_by=user_or_none(received_by))
     except IntegrityError:
         return Payment.objects.get(provider=provider, reference=reference)
+    metrics.payment_credited(provider=provider)
     order.amount_paid += amount
     order.payment_reference = reference
     order.save(update_fields=["amount_paid", "payment_reference", "updated"])

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from mookh.core import metrics
 from mookh.core.errors import DomainError
 from payments.models import PaymentAttempt, ProviderCallback
 from payments.providers.base import ProviderResult, ResultStatus
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 Status = PaymentAttempt.Status
 Outcome = ProviderCallback.Outcome
 AMOUNT_LIMIT = Decimal("1e12")  # what PaymentAttempt.amount_received (14 digits, 2 places) holds
+# Callbacks that credit nothing because they cannot be read, authenticated or matched to an attempt.
+REJECTED = (Outcome.INVALID, Outcome.UNAUTHENTICATED, Outcome.UNKNOWN_REFERENCE)
 RESULT_STATUS = {ResultStatus.SUCCEEDED: Status.SUCCEEDED, ResultStatus.FAILED: Status.FAILED,
                  ResultStatus.CANCELLED: Status.CANCELLED}
 
@@ -40,6 +43,8 @@ def callback_close(record: ProviderCallback | None, outcome: str, detail: str = 
         return None
     record.outcome, record.detail, record.attempt = outcome, detail[:255], attempt
     record.save(update_fields=["outcome", "detail", "attempt", "updated"])
+    if outcome in REJECTED:
+        metrics.callback_rejected(provider=record.provider, reason=outcome)
     log = logger.info if outcome in (Outcome.CREDITED, Outcome.DUPLICATE, Outcome.NOT_PAID) else logger.warning
     log("%s callback %s: %s %s", record.provider, record.pk, outcome, detail)
     return record

@@ -18,7 +18,10 @@ class TicketPageRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         data = data or {}
         tickets = data.get("tickets") or ([data] if "qr_url" in data else [])
-        context = Context({"tickets": tickets, "detail": data.get("detail")})
+        request = (renderer_context or {}).get("request")
+        # The page's <style> runs under the Content-Security-Policy's nonce (mookh.core.security).
+        nonce = str(getattr(request, "csp_nonce", "")) if request is not None else ""
+        context = Context({"tickets": tickets, "detail": data.get("detail"), "csp_nonce": nonce})
         return _ENGINE.get_template("tickets.html").render(context).encode("utf-8")
 
 
