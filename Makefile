@@ -12,6 +12,8 @@ TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL
 	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher DEBUG=0 LOG_LEVEL=WARNING \
 	CACHE_URL=locmemcache://
 WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# `make bench` runs every benchmark; BENCH="voucherify_export checkin" only those.
+BENCH ?=
 
 .PHONY: install install-dev run serve test worker beat bench demo migrate check-services
 
@@ -63,4 +65,4 @@ test: check-services
 bench: check-services
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
 		echo "wrk is not installed (Debian package wrk): the HTTP load benchmarks fall back or skip."
-	$(TEST_ENV) $(BIN)/python -m benchmarks
+	$(TEST_ENV) $(BIN)/python -m benchmarks $(BENCH)

@@ -42,9 +42,12 @@ def _run(name: str) -> bool:
         raise
 
 
-def main() -> int:
+def main(only: list[str] | None = None) -> int:
+    """Every benchmark, or only those named (`python -m benchmarks checkin voucherify_export`)."""
     failed = []
     for name in benchmark_modules():
+        if only and name not in only:
+            continue
         print(f"\n=== benchmarks.{name} ===", flush=True)
         started = time.monotonic()
         ok = _run(name)
@@ -57,4 +60,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -281,6 +281,11 @@ REST_FRAMEWORK = {
         "payment_prompt_order": env("THROTTLE_PAYMENT_PROMPT_ORDER", default="10/hour"),
         "payment_prompt_phone": env("THROTTLE_PAYMENT_PROMPT_PHONE", default="10/hour"),
         "payment_link_address": env("THROTTLE_PAYMENT_LINK_ADDRESS", default="600/min"),
+        # Store API keys: issued per owner; the /v1 API per key, and its imports and exports per store.
+        "api_key_create": env("THROTTLE_API_KEY_CREATE", default="30/hour"),
+        "voucherify_requests": env("THROTTLE_VOUCHERIFY_REQUESTS", default="1200/min"),
+        "voucherify_imports": env("THROTTLE_VOUCHERIFY_IMPORTS", default="60/hour"),
+        "voucherify_exports": env("THROTTLE_VOUCHERIFY_EXPORTS", default="60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles take the client's address from X-Forwarded-For only behind this many proxies.
@@ -425,6 +430,8 @@ ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
 ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
 # Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
 ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]
+# Dotted path of the callable that credits money an API client took itself (orders.services.payment_record).
+ORDER_PAYMENT_RECORDER = "payments.services.payment_apply"
 # Dotted path of a callable(order=Order) -> {"url", "payload"} or None: the signed card form that a CARD
 # order (or a mobile one outside Kenya and Uganda) answers with for response_type=json. It records
 # the payment attempt the form pays. Empty: the answer says card payments are not available.
@@ -440,6 +447,26 @@ ORDER_REFUND_SERVICE = "payments.services.order_refund_execute"
 # Figures apps above the catalog add to an event's statistics for its store's staff: dotted paths
 # of callables(event_ids) -> {event_id: {field: value}}, one query each for any number of events.
 EVENT_STATISTICS_PROVIDERS = ["orders.selectors.event_sales_statistics", "tickets.selectors.event_tickets_by_status"]
+
+# Enum names of the Voucherify-compatible /v1 API (orders/voucherify/).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "ApiOrderStatusEnum": "orders.voucherify.statuses.STATUSES",
+    "AsyncActionStatusEnum": "orders.voucherify.models.AsyncAction.Status",
+    "OrderExportStatusEnum": "orders.voucherify.models.OrderExport.Status",
+    "OrderExportFieldEnum": "orders.voucherify.exports.FIELDS",
+    "OrderExportOrderEnum": ["created_at", "-created_at", "updated_at", "-updated_at", "status", "-status"],
+    "ApiOrderListOrderEnum": ["created_at", "-created_at", "updated_at", "-updated_at"],
+    # The constant `object` (and similar) fields the SDK checks.
+    "ApiOrderObjectEnum": ["order"],
+    "ApiCustomerObjectEnum": ["customer"],
+    "ApiOrderItemObjectEnum": ["order_item"],
+    "ApiListObjectEnum": ["list"],
+    "ApiListDataRefEnum": ["orders"],
+    "ApiAsyncActionObjectEnum": ["async_action"],
+    "ApiAsyncActionTypeEnum": ["ORDERS.IMPORT"],
+    "ApiExportObjectEnum": ["export"],
+    "ApiExportChannelEnum": ["API"],
+})
 
 # --- Tickets (tickets/): signed QR codes, gate check-in; album download links (orders/downloads.py) ---
 # Ed25519 key signing ticket QR codes: base64 of a raw 32-byte seed, or a PKCS#8 PEM. Read at first

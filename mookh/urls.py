@@ -22,6 +22,7 @@ urlpatterns = [
     path("stores/", include("orders.api.urls")),
     path("stores/", include("tickets.api.urls")),
     path("payments/", include("payments.api.urls")),
+    path("v1/", include("orders.voucherify.api.urls")),  # Voucherify-compatible, store API keys
 ]
 
 # Unknown paths and unhandled errors answer JSON, except in the admin (mookh.core.error_pages).

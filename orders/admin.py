@@ -77,3 +77,7 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key", "order", "response_status", "created")
     search_fields = ("key", "order__order_number")
     raw_id_fields = ("order",)
+
+
+# The Voucherify-compatible API's pages.
+import orders.voucherify.admin  # noqa: E402, F401

@@ -95,6 +95,11 @@ class Order(TimeStamped):
 
 
 class OrderLine(TimeStamped):
+    """One item of an order: a catalogue ticket type or album, or an external line (an API client's
+    own product, sold elsewhere: recorded with its price, holding no stock)."""
+
+    EXTERNAL = "external"
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     type_name = models.CharField(max_length=32)
     ticket = models.ForeignKey("stores.Ticket", on_delete=models.PROTECT, null=True, blank=True,
@@ -111,14 +116,20 @@ class OrderLine(TimeStamped):
     ticket_names = models.JSONField(default=list, blank=True)
     data_entries = models.JSONField(default=dict, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # What an API client calls this line, and the rest of what it sent about it (echoed back to it).
+    source_id = models.CharField(max_length=200, blank=True, default="")
+    client_data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.CheckConstraint(condition=Q(item_quantity__gte=1), name="order_line_quantity_positive"),
             models.CheckConstraint(condition=Q(selling_price__gte=0), name="order_line_price_not_negative"),
-            models.CheckConstraint(condition=Q(ticket__isnull=False) | Q(album__isnull=False),
-                                   name="order_line_has_item"),
+            # A catalogue line names its ticket type or album; an external line names neither.
+            models.CheckConstraint(
+                condition=(Q(type_name="external", ticket__isnull=True, album__isnull=True)
+                           | (~Q(type_name="external") & (Q(ticket__isnull=False) | Q(album__isnull=False)))),
+                name="order_line_item_matches_type"),
         ]
 
     def __str__(self):
@@ -127,6 +138,10 @@ class OrderLine(TimeStamped):
     @property
     def item_id(self):
         return self.ticket_id or self.album_id
+
+    @property
+    def is_external(self) -> bool:
+        return self.type_name == self.EXTERNAL
 
 
 class IdempotencyKey(models.Model):
@@ -141,3 +156,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# The Voucherify-compatible API's models live with their package; importing them here registers them.
+from orders.voucherify.models import ApiCustomer, ApiOrder, AsyncAction, OrderExport  # noqa: E402, F401

@@ -28,3 +28,7 @@ def orders_remind_due_task():
     """Beat, every ten minutes: installment reminders and expiry warnings that are due."""
     for order_id in orders_reminder_due_ids():
         order_reminders_task.delay(order_id=str(order_id))
+
+
+# Registered with the worker through this module, which Celery discovers.
+from orders.voucherify.tasks import order_export_build_task, orders_import_task  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.currency import InvalidAmount, InvalidCurrency, amount_parse, currency_normalize
@@ -9,7 +9,7 @@ from mookh.core.errors import DomainError
 from stores import services
 from stores.models import (
     Album, Category, Event, EventCategory, MediaFile, MediaType, Schedule, Store, StoreAgent, StoreAgentInvitation,
-    StoreType, Ticket,
+    StoreApiKey, StoreType, Ticket,
 )
 
 
@@ -169,6 +169,28 @@ class StoreAgentInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("email",)
     list_select_related = ("store", "invited_by")
+
+
+@admin.register(StoreApiKey)
+class StoreApiKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Keys are issued by store owners in the API (their tokens exist only there); staff may revoke them."""
+
+    list_display = ("name", "store", "app_id", "token_hint", "created_by", "created", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "app_id", "store__store_name")
+    list_select_related = ("store", "created_by")
+    actions = ("revoke_keys",)
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke_keys(self, request, queryset):
+        revoked = 0
+        for key in queryset.filter(revoked_at__isnull=True).select_related("store"):
+            try:
+                services.store_api_key_revoke(key=key, actor=request.user)
+                revoked += 1
+            except DomainError as exc:
+                self.message_user(request, f"{key}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"{revoked} key(s) revoked.")
 
 
 @admin.register(EventCategory)

@@ -19,3 +19,8 @@ class InvitationNotPending(DomainError):
 class InvitationExpired(DomainError):
     code = "invitation_expired"
     message = "This invitation has expired; ask the store's owner for a new one."
+
+
+class ApiKeyLimitReached(DomainError):
+    code = "api_key_limit"
+    message = "This store has as many API keys as it may; revoke one first."

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -260,3 +262,29 @@ class MediaFile(TimeStamped):
 
     def __str__(self):
         return self.title
+
+
+class StoreApiKey(TimeStamped):
+    """A key an API client uses to act as a store (the Voucherify-compatible /v1 API): `app_id`
+    names it, and its secret token is shown once, then kept only as a SHA-256 digest. A digest
+    without salt or stretching is enough: the token is 256 random bits, not a password."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    app_id = models.CharField(max_length=64, unique=True)
+    token_digest = models.CharField(max_length=64)
+    token_hint = models.CharField(max_length=8, help_text="The token's last characters, to tell keys apart.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "store API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.app_id})"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,4 +1,5 @@
 """Catalog reads: who may see which store's objects, storefront listings, event statistics."""
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from datetime import timezone as dt_timezone
@@ -12,7 +13,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from mookh.core.currency import CENT
-from stores.models import Album, Event, MediaFile, Schedule, Store, StoreAgent, StoreAgentInvitation, Ticket
+from stores.models import (
+    Album, Event, MediaFile, Schedule, Store, StoreAgent, StoreAgentInvitation, StoreApiKey, Ticket,
+)
 from users.selectors import user_is_super_admin
 
 
@@ -98,6 +101,36 @@ def agent_invitations_pending_for(user) -> QuerySet[StoreAgentInvitation]:
             .filter(email=user.email.lower(), status=StoreAgentInvitation.Status.PENDING,
                     expires_at__gt=timezone.now())
             .select_related("store", "invited_by"))
+
+
+# --- API keys ---
+
+# Compared against when no key has the app id, so that an unknown id costs the same as a wrong token.
+_NO_KEY_DIGEST = StoreApiKey.digest("no such key")
+APP_ID_MAX_LENGTH = 64
+APP_TOKEN_MAX_LENGTH = 128
+
+
+def store_api_keys_of(store) -> QuerySet[StoreApiKey]:
+    """The store's keys that still work, newest first."""
+    return store.api_keys.filter(revoked_at__isnull=True).select_related("created_by").order_by("-created", "pk")
+
+
+def store_api_key_authenticate(*, app_id: str, app_token: str) -> StoreApiKey | None:
+    """The working key with this app id and token, of an active store whose owner is active, else None.
+
+    The token's digest is compared in constant time whether or not the app id exists."""
+    key = None
+    if 0 < len(app_id) <= APP_ID_MAX_LENGTH:
+        key = (StoreApiKey.objects.select_related("store__owner")
+               .filter(app_id=app_id, revoked_at__isnull=True).first())
+    given = StoreApiKey.digest(app_token[:APP_TOKEN_MAX_LENGTH + 1])
+    matches = hmac.compare_digest(key.token_digest if key else _NO_KEY_DIGEST, given)
+    if not (matches and key and len(app_token) <= APP_TOKEN_MAX_LENGTH):
+        return None
+    if not (key.store.is_active and key.store.owner.is_active):
+        return None
+    return key
 
 
 # --- events ---

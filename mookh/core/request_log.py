@@ -35,6 +35,11 @@ def request_id_accepted(value: str) -> bool:
     return bool(_ACCEPTED_ID.fullmatch(value or ""))
 
 
+def request_id_of(request) -> str | None:
+    """The id RequestIdMiddleware gave the request (None outside a request it served)."""
+    return request.META.get(_META_KEY) or None
+
+
 class RequestIdMiddleware:
     """Placed before django-structlog's middleware, which then takes the id from X-Request-ID
     (DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID): a client's id that is not a plain token is

@@ -23,7 +23,8 @@ def _file_url(field, request) -> str | None:
 
 def line_representation(line: OrderLine, request=None) -> dict:
     data = {
-        "id": str(line.pk), "name": line.name, "item_id": str(line.item_id), "type_name": line.type_name,
+        "id": str(line.pk), "name": line.name, "item_id": str(line.item_id) if line.item_id else None,
+        "type_name": line.type_name,
         "item_quantity": line.item_quantity, "selling_price": _money(line.selling_price),
         "promo_amount": _money(line.promo_amount), "promo_code": line.promo_code,
         "created": iso_datetime(line.created), "updated": iso_datetime(line.updated),
@@ -40,6 +41,8 @@ def line_representation(line: OrderLine, request=None) -> dict:
             "end_date": iso_datetime(event.end_date),
             "ticket_names": line.ticket_names, "data_entries": line.data_entries,
         })
+    elif line.is_external:
+        data.update({"source_id": line.source_id, "unit_price": _money(line.unit_price)})
     else:
         album = line.album
         data.update({

@@ -65,10 +65,20 @@ class AlbumOrderLineSerializer(OrderLineFields):
     media_files = serializers.ListField(child=serializers.DictField(), read_only=True)
 
 
+class ExternalOrderLineSerializer(OrderLineFields):
+    """A line an API client sold elsewhere (`type_name` external): its own product, recorded at its
+    price, holding no stock and delivering nothing."""
+
+    item_id = serializers.UUIDField(read_only=True, allow_null=True)
+    source_id = serializers.CharField(read_only=True)
+    unit_price = serializers.DecimalField(**MONEY)
+
+
 # An order's `order_detail`: each line in the shape its `type_name` names.
 ORDER_LINES = PolymorphicProxySerializer(
     component_name="OrderLine", resource_type_field_name="type_name", many=True,
-    serializers={"store.ticket": TicketOrderLineSerializer, "digital_content.album": AlbumOrderLineSerializer})
+    serializers={"store.ticket": TicketOrderLineSerializer, "digital_content.album": AlbumOrderLineSerializer,
+                 "external": ExternalOrderLineSerializer})
 
 
 def order_lines_representation(lines, request=None) -> list[dict]:

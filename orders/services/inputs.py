@@ -1,6 +1,7 @@
 """Plain inputs of the order engine: every entry point builds an `OrderRequest` and calls
 `order_place` (or `order_quote`) with it. What only one entry point cares about stays there."""
 from dataclasses import dataclass, field
+from decimal import Decimal
 from uuid import UUID
 
 
@@ -19,6 +20,23 @@ class LineInput:
     ticket_names: list[str] = field(default_factory=list)
     promotional_code: str | None = None
     data_entries: dict = field(default_factory=dict)
+    # An API client's name for the line and what else it sent about it (OrderLine.source_id, client_data).
+    source_id: str = ""
+    client_data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExternalLineInput:
+    """A line an API client sold elsewhere (its own product): recorded at its price, no stock held.
+
+    `amount` is what the line comes to (the client may state it instead of price × quantity)."""
+
+    name: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+    source_id: str = ""
+    client_data: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,11 @@ class OrderRequest:
     # The entry point (WEB, POS, API, ADMIN); None: POS when an agent sells, WEB otherwise.
     channel: str | None = None
     labels: OrderLabels = OrderLabels()
+    # API orders: lines sold elsewhere, the store they are recorded for (the API key's), and the
+    # total the client declares for an order without catalogue lines (None: the sum of its lines).
+    external_lines: tuple[ExternalLineInput, ...] = ()
+    store_id: UUID | None = None
+    declared_amount: Decimal | None = None
 
     @property
     def pays_later(self) -> bool:

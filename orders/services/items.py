@@ -1,5 +1,5 @@
 """Load the items an order names and check each can be sold now; errors name the line's field."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from stores.models import Album, Ticket
@@ -8,7 +8,6 @@ from stores.selectors import SALE_CLOSED_MESSAGES, album_on_sale, ticket_sale_cl
 TICKET = Ticket.TYPE_NAME
 ALBUM = Album.TYPE_NAME
 TYPE_NAMES = (TICKET, ALBUM)
-
 
 
 @dataclass
@@ -25,6 +24,8 @@ class LoadedLine:
     unit_price: Decimal = Decimal("0")
     promo_code_id: object = None
     promo_amount: Decimal = Decimal("0.00")
+    source_id: str = ""
+    client_data: dict = field(default_factory=dict)
 
     @property
     def store(self):
@@ -73,7 +74,8 @@ def items_load(lines) -> tuple[list[LoadedLine], list[dict]]:
         loaded.append(LoadedLine(index=index, item=item, type_name=line.type_name, quantity=line.item_quantity,
                                  ticket_names=list(line.ticket_names or [])[:line.item_quantity],
                                  promotional_code=(line.promotional_code or "").strip() or None,
-                                 data_entries=dict(line.data_entries or {})))
+                                 data_entries=dict(line.data_entries or {}), source_id=line.source_id,
+                                 client_data=line.client_data))
     return loaded, errors
 
 

@@ -1,24 +1,30 @@
 """The payment seam: ask the payments app for the money of a new order; show an order's payment state.
 
 Money itself (crediting, refunds) is the payments app's, above this one: it is reached through
-ORDER_PAYMENT_START_HOOKS and ORDER_PAYMENT_REFRESH_HOOKS, dotted paths in the settings.
+ORDER_PAYMENT_START_HOOKS, ORDER_PAYMENT_REFRESH_HOOKS and ORDER_PAYMENT_RECORDER, dotted paths in
+the settings.
 """
+from decimal import Decimal
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from mookh.core.errors import InvalidInput, NotFound
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderChannel, OrderStatus
 from orders.selectors import order_get_for_contact
 from orders.services.lifecycle import order_mark_paid
 
 
 def payment_start(*, order: Order, started_by=None) -> str:
     """A zero-amount order is paid at once; for the others ORDER_PAYMENT_START_HOOKS take the
-    money (an agent's CASH) or ask the payer for it.
+    money (an agent's CASH) or ask the payer for it. API clients take the money themselves and
+    say so through the order's status, so their orders wait whatever the amount.
 
     Returns "paid" or "waiting". It runs inside the placement transaction, so it and the hooks
     may only touch the database: a gateway call belongs in a task queued with transaction.on_commit.
     """
+    if order.order_channel == OrderChannel.API:
+        return "waiting"
     if order.order_amount == 0:
         order_mark_paid(order_id=order.pk)
     else:
@@ -26,6 +32,15 @@ def payment_start(*, order: Order, started_by=None) -> str:
             import_string(path)(order=order, started_by=started_by)
     order.refresh_from_db()
     return "paid" if order.status == OrderStatus.PAID else "waiting"
+
+
+def payment_record(*, order_id, amount: Decimal, currency: str, provider: str, reference: str,
+                   received_by=None, raw: dict | None = None):
+    """Money taken outside the providers this API talks to (an API client's own checkout): credited
+    once per (provider, reference) by ORDER_PAYMENT_RECORDER, the payments app's crediting."""
+    return import_string(settings.ORDER_PAYMENT_RECORDER)(
+        order_id=order_id, amount=amount, currency=currency, provider=provider, reference=reference,
+        received_by=received_by, raw=raw)
 
 
 def order_payment_state(*, order_number: str, phone: str | None, email: str | None, user) -> Order:

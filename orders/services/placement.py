@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mookh.core import metrics
 from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine
-from orders.services.inputs import OrderRequest
+from orders.services.inputs import ExternalLineInput, OrderRequest
 from orders.services.items import LoadedLine
 from orders.services.messages import order_created_messages
 from orders.services.payments import payment_start
@@ -56,14 +56,14 @@ def order_place(request: OrderRequest, *, placed_by=None, idempotency: Idempoten
     """Validate, price, reserve and write an order with its lines and messages, all or nothing.
 
     A taken order number fails the whole transaction instead of costing a savepoint on every
-    order; the placement is then simply run again (not possible inside a caller's transaction).
+    order; the placement is then simply run again. Inside a caller's transaction the placement's
+    own atomic block is a savepoint, so running it again there is just as safe.
     """
     for _ in range(4):
         try:
             return _order_place(request, placed_by=placed_by, idempotency=idempotency)
         except _OrderNumberTaken:
-            if transaction.get_connection().in_atomic_block:
-                raise RuntimeError("order number collision inside an outer transaction") from None
+            continue
     raise RuntimeError("could not draw a free order number")
 
 
@@ -80,8 +80,11 @@ def _order_place(request: OrderRequest, *, placed_by, idempotency: IdempotencyCl
     if idempotency:
         # Early, so that a concurrent duplicate waits here and then leaves before reserving anything.
         _idempotency_record(claim=idempotency, order=order)
-    order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in priced.lines])
-    order_promo_uses_reserve(order=order, lines=priced.lines, order_lines=order_lines,
+    catalogue_lines = [_order_line(order, line) for line in priced.lines]
+    external_lines = [_external_line(order, line, store_id=request.store_id, position=len(catalogue_lines) + index)
+                      for index, line in enumerate(request.external_lines)]
+    order_lines = OrderLine.objects.bulk_create(catalogue_lines + external_lines)
+    order_promo_uses_reserve(order=order, lines=priced.lines, order_lines=order_lines[:len(catalogue_lines)],
                              email=priced.buyer.email, phone=priced.buyer.phone)
     _tickets_reserve(priced.lines)
     order_created_messages(order, lines=order_lines)
@@ -126,7 +129,16 @@ def _order_line(order: Order, line: LoadedLine) -> OrderLine:
         ticket=line.item if line.event_id else None, album=None if line.event_id else line.item,
         item_quantity=line.quantity, unit_price=line.unit_price, promo_amount=line.promo_amount,
         promo_code=line.promotional_code if line.promo_code_id else None, selling_price=line.selling_price,
-        ticket_names=line.ticket_names, data_entries=line.data_entries,
+        ticket_names=line.ticket_names, data_entries=line.data_entries, source_id=line.source_id,
+        client_data=line.client_data,
+    )
+
+
+def _external_line(order: Order, line: ExternalLineInput, *, store_id, position: int) -> OrderLine:
+    return OrderLine(
+        order=order, type_name=OrderLine.EXTERNAL, store_id=store_id, name=line.name, position=position,
+        item_quantity=line.quantity, unit_price=line.unit_price, selling_price=line.amount,
+        source_id=line.source_id, client_data=line.client_data,
     )
 
 

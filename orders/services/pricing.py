@@ -28,6 +28,7 @@ MOBILE_METHODS = {"KE": ("MPESA", "AIRTEL"), "UG": ("MTNUG", "AIRTELUG")}  # fir
 MOBILE_CURRENCIES = {"KE": "KES", "UG": "UGX"}  # a country's wallets hold its own currency only
 POS_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
 MAX_ORDER_AMOUNT = Decimal("9999999999.99")  # what a line's and an order's amount columns hold
+NOTHING_HELD_WINDOW = timedelta(days=365 * 100)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,9 @@ def order_price(request: OrderRequest, *, placed_by, now, lock_buyer: bool = Fal
     `lock_buyer` (placement only) serializes the same buyer's concurrent orders for the
     per-buyer counts; a quote reads them without locking.
     """
-    if not request.lines:
+    if not request.lines and not request.external_lines and request.declared_amount is None:
         raise InvalidInput({"order_detail": "An order needs at least one item."})
+    _external_checked(request)
     loaded = _lines_checked(request.lines, currency=request.currency, now=now)
     agent = _agent_checked(request.payment_method, agent_id=request.agent_id, placed_by=placed_by, loaded=loaded)
     exact = _exact_payment_method(request.payment_method, request.exact_payment_method,
@@ -82,10 +84,30 @@ def order_price(request: OrderRequest, *, placed_by, now, lock_buyer: bool = Fal
         raise InvalidInput({"order_detail": promo_errors})
     buyer_limits_check(loaded, email=buyer.email, phone=buyer.phone, pay_later=request.pays_later, lock=lock_buyer)
     amount = sum((line.selling_price for line in loaded), Decimal("0.00"))
+    amount += sum((line.amount for line in request.external_lines), Decimal("0.00"))
+    if request.declared_amount is not None:
+        amount = request.declared_amount
     if amount > MAX_ORDER_AMOUNT or any(line.unit_price * line.quantity > MAX_ORDER_AMOUNT for line in loaded):
         raise InvalidInput({"order_detail": f"The order comes to more than {MAX_ORDER_AMOUNT:,} {request.currency}."})
     return PricedOrder(currency=request.currency, lines=loaded, amount=amount, buyer=buyer, agent=agent,
                        exact_payment_method=exact, payment_window=_payment_window(loaded, pay_later=request.pays_later))
+
+
+def _external_checked(request: OrderRequest) -> None:
+    """External lines and a declared total come from API clients: recorded for the API key's store,
+    never beside catalogue lines that the store prices itself."""
+    if not (request.external_lines or request.declared_amount is not None):
+        return
+    if request.store_id is None:
+        raise InvalidInput({"store_id": "Orders with external lines are recorded for a store."})
+    if request.declared_amount is not None and request.lines:
+        raise InvalidInput({"amount": "An order with catalogue items comes to their price; do not declare it."})
+    for line in request.external_lines:
+        if line.quantity < 1 or line.unit_price < 0 or line.amount < 0 or line.amount > MAX_ORDER_AMOUNT:
+            raise InvalidInput({"order_detail": f"External line {line.name!r}: quantity 1 or more, amounts "
+                                                f"from 0 to {MAX_ORDER_AMOUNT:,}."})
+    if request.declared_amount is not None and not 0 <= request.declared_amount <= MAX_ORDER_AMOUNT:
+        raise InvalidInput({"amount": f"From 0 to {MAX_ORDER_AMOUNT:,} {request.currency}."})
 
 
 def _lines_checked(lines, *, currency: str, now) -> list[LoadedLine]:
@@ -143,7 +165,8 @@ def _agent_checked(payment_method, *, agent_id, placed_by, loaded):
 
 def _exact_payment_method(payment_method: str, exact: str | None, payer: Person, *, currency: str) -> str:
     exact = (exact or "").strip().upper()
-    country = phone_country(payer.phone_number)
+    # An API client's customer may have no phone number at all.
+    country = phone_country(payer.phone_number) if payer.phone_number else None
     options = MOBILE_METHODS.get(country, ())
     if payment_method in (PaymentMethod.MOBILE, PaymentMethod.MOBILE_CASH) and options:
         if exact and exact not in options:
@@ -174,7 +197,10 @@ def _pay_later_checked(loaded, *, is_pay_later: bool) -> None:
 
 
 def _payment_window(loaded, *, pay_later: bool) -> timedelta:
-    """Pay-later: 48 h. Otherwise the shortest window among the order's events (default 15 min)."""
+    """Pay-later: 48 h. Otherwise the shortest window among the order's events (default 15 min).
+    An order of external lines only holds nothing, so it never lapses."""
+    if not loaded:
+        return NOTHING_HELD_WINDOW
     if pay_later:
         return settings.ORDER_PAY_LATER_WINDOW
     minutes = [line.item.event.payment_window_minutes for line in loaded if isinstance(line.item, Ticket)]

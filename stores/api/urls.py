@@ -4,6 +4,7 @@ from stores.api import views
 router = Router()
 router.register("store_type", views.StoreTypeViewSet, basename="store-type")
 router.register(f"store/(?P<store_pk>{UUID_PATTERN})/agents", views.StoreAgentViewSet, basename="store-agent")
+router.register(f"store/(?P<store_pk>{UUID_PATTERN})/api_keys", views.StoreApiKeyViewSet, basename="store-api-key")
 router.register("store", views.StoreViewSet, basename="store")
 router.register("event_category", views.EventCategoryViewSet, basename="event-category")
 # Before "event": /event/public/ must not be read as the event with id "public".

@@ -1,4 +1,5 @@
 """Every catalog write. Import from here: `from stores.services import event_create`."""
+from stores.services.api_keys import IssuedApiKey, store_api_key_create, store_api_key_revoke  # noqa: F401
 from stores.services.content import (  # noqa: F401
     album_create, album_delete, album_update, media_file_add, media_file_delete,
 )

@@ -1,3 +1,6 @@
+from stores.api.serializers.api_keys import (  # noqa: F401
+    StoreApiKeyCreateSerializer, StoreApiKeyIssuedSerializer, StoreApiKeySerializer,
+)
 from stores.api.serializers.content import (  # noqa: F401
     AlbumSerializer, MediaFileSerializer, MediaFileUploadSerializer,
 )

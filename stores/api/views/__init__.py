@@ -1,3 +1,4 @@
+from stores.api.views.api_keys import StoreApiKeyViewSet  # noqa: F401
 from stores.api.views.catalog import (  # noqa: F401
     CategoryViewSet, EventCategoryViewSet, MediaTypeViewSet, StoreAgentViewSet, StoreTypeViewSet, StoreViewSet,
 )
