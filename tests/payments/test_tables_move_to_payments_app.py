@@ -5,28 +5,20 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from payments.models import Payment, Refund
+from tests.migrations import migrate_to
 from tests.tickets.conftest import catalog, place  # noqa: F401 (the catalog fixture)
 
 BEFORE_THE_MOVE = [("orders", "0006_customer_email_optional"), ("payments", "0001_attempts_and_callbacks")]
 
 
-def _migrate(targets=None):
-    """Migrate to `targets` (default: the latest migrations) and return the models as they were there."""
-    executor = MigrationExecutor(connection)
-    state = executor.migrate(targets or executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
-    return state.apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_payments_refunds_and_log_entries_survive_when_migrated_across_the_move(api, catalog):
     order = place(api, (catalog.vvip, 1))
-    old_apps = _migrate(BEFORE_THE_MOVE)
+    old_apps = migrate_to(BEFORE_THE_MOVE)
     try:
         payment = old_apps.get_model("orders", "Payment").objects.create(
             order_id=order.pk, provider="mpesa", reference="RKTQDM7W6S", amount=Decimal("300.00"), currency="KES")
@@ -37,7 +29,7 @@ def test_payments_refunds_and_log_entries_survive_when_migrated_across_the_move(
             user_id=catalog.owner.pk, content_type_id=old_type.pk, object_id=str(payment.pk),
             object_repr="mpesa RKTQDM7W6S", action_flag=2, action_time=timezone.now())
     finally:
-        _migrate()  # the latest schema again, for this test's checks and every test after it
+        migrate_to()  # the latest schema again, for this test's checks and every test after it
 
     moved = Payment.objects.get(pk=payment.pk)
     assert (moved.order_id, moved.reference, moved.amount) == (order.pk, "RKTQDM7W6S", Decimal("300.00"))

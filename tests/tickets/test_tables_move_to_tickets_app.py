@@ -3,29 +3,20 @@ them, migrated across the move, keeps every row, and admin log entries follow th
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrations import migrate_to
 from tests.tickets.conftest import place
 from tickets.models import IssuedTicket
 
 BEFORE_THE_MOVE = [("orders", "0004_customer_email_identity"), ("tickets", None)]
 
 
-def _migrate(targets=None):
-    """Migrate to `targets` (default: the latest migrations) and return the models as they were there."""
-    executor = MigrationExecutor(connection)
-    state = executor.migrate(targets or executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
-    return state.apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_issued_tickets_scans_and_log_entries_survive_when_migrated_across_the_move(api, catalog):
     order = place(api, (catalog.vvip, 1))
     line = order.lines.get()
-    old_apps = _migrate(BEFORE_THE_MOVE)
+    old_apps = migrate_to(BEFORE_THE_MOVE)
     try:
         issued = old_apps.get_model("orders", "IssuedTicket").objects.create(
             order_id=order.pk, order_line_id=line.pk, sequence=1, ticket_id=catalog.vvip.pk,
@@ -38,7 +29,7 @@ def test_issued_tickets_scans_and_log_entries_survive_when_migrated_across_the_m
             user_id=catalog.owner.pk, content_type_id=old_type.pk, object_id=str(issued.pk),
             object_repr="Wanjiru Kamau", action_flag=2, action_time=timezone.now())
     finally:
-        _migrate()  # the latest schema again, for this test's checks and every test after it
+        migrate_to()  # the latest schema again, for this test's checks and every test after it
 
     ticket = IssuedTicket.objects.get(pk=issued.pk)
     assert (ticket.attendee, ticket.order_line_id, ticket.status) == ("Wanjiru Kamau", line.pk, "VALID")
