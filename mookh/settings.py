@@ -142,6 +142,12 @@ _broker_url = env("CELERY_BROKER_URL", default="")
 if not _cache_url and _broker_url.startswith(("redis://", "rediss://")):
     _cache_url = urlunsplit(urlsplit(_broker_url)._replace(path="/1"))
 CACHES = {"default": environ.Env.cache_url_config(_cache_url or "locmemcache://")}
+# A Redis that is down is an empty cache (mookh.core.cache): limits go uncounted, requests go on.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "mookh.core.cache.RedisCache"
+# After the cache or the broker failed to answer, each process leaves it alone this long, so that
+# a server that is down costs one request its timeout, not every request.
+SERVER_DOWN_PAUSE_SECONDS = env.float("SERVER_DOWN_PAUSE_SECONDS", default=10)
 
 # --- Celery: no broker configured means tasks run in-process (make run, SQLite) ---
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -157,8 +163,21 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="mookh")
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+# Requests publish tasks (mookh.core.publishing) once, without retry, kombu reconnecting at once
+# (not after its default 2 s) and short socket timeouts: a broker that refuses connections costs a
+# request nothing, one that does not answer about 2 s, once per SERVER_DOWN_PAUSE_SECONDS and
+# process. What could not be published waits in the database for the periodic jobs.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0,
+    "socket_connect_timeout": 1, "socket_timeout": 2,  # above kombu's 1 s BRPOP wait
+    # A task a worker received is given to another one when it is not acknowledged within this
+    # (acks_late: the worker died). Above every time limit and every retry countdown (the outbox's
+    # longest backoff), so that a task still running or waiting is never handed out twice
+    # (notifications.checks); dead workers' messages come back sooner through the outbox lease.
+    "visibility_timeout": 3600,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from notifications.checks import email_backend_check, sms_backend_check
+        from notifications.checks import delivery_timing_check, email_backend_check, sms_backend_check
 
         checks.register(sms_backend_check, "notifications")
         checks.register(email_backend_check, "notifications")
+        checks.register(delivery_timing_check, "notifications")

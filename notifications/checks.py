@@ -1,5 +1,6 @@
-"""System checks: a delivery backend that cannot be imported stops runserver, migrate and
-`manage.py check` (and is logged by a starting worker), instead of failing every message later."""
+"""System checks: a delivery backend that cannot be imported, or delivery timings that do not fit
+together, stop runserver, migrate and `manage.py check` (and are logged by a starting worker),
+instead of failing or doubling messages later."""
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
@@ -32,3 +33,31 @@ def email_backend_check(app_configs=None, **kwargs):
                          hint="A dotted path to a Django email backend class, e.g. "
                               "django.core.mail.backends.smtp.EmailBackend.",
                          id="notifications.E002")]
+
+
+# Brokers that hand an unacknowledged task to another worker after a visibility timeout.
+VISIBILITY_TIMEOUT_BROKERS = ("redis://", "rediss://", "sqs://")
+KOMBU_VISIBILITY_TIMEOUT = 3600
+
+
+def delivery_timing_check(app_configs=None, **kwargs):
+    """A delivery still running is never taken for a dead worker's, and a task still running or
+    waiting for its retry countdown is never handed to a second worker by the broker."""
+    from notifications.tasks import message_deliver_task
+
+    problems = []
+    if settings.OUTBOX_LEASE_SECONDS <= message_deliver_task.time_limit:
+        problems.append(checks.Error(
+            f"OUTBOX_LEASE_SECONDS ({settings.OUTBOX_LEASE_SECONDS}) is not above the delivery task's "
+            f"time limit ({message_deliver_task.time_limit} s): a slow delivery would be sent twice.",
+            hint="Raise OUTBOX_LEASE_SECONDS.", id="notifications.E003"))
+    if settings.CELERY_BROKER_URL.startswith(VISIBILITY_TIMEOUT_BROKERS):
+        visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", KOMBU_VISIBILITY_TIMEOUT)
+        longest = max(settings.CELERY_TASK_TIME_LIMIT, settings.OUTBOX_RETRY_BACKOFF_MAX_SECONDS + 1)
+        if visibility <= longest:
+            problems.append(checks.Error(
+                f"The broker's visibility_timeout ({visibility} s) is not above the longest a task runs or "
+                f"waits for its retry ({longest} s): the broker would hand such tasks to a second worker.",
+                hint="Raise CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'] or lower "
+                     "OUTBOX_RETRY_BACKOFF_MAX_SECONDS.", id="notifications.E004"))
+    return problems

@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 from mookh.core.errors import NotFound
 from mookh.core.identity import email_identity
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
+from mookh.core.publishing import task_publish
 from mookh.core.throttling import limit_hit
 from notifications.delivery import message_transmit
 from notifications.errors import DeliveryError, MessageNotResendable, PermanentDeliveryError, RecipientRateLimited
@@ -87,17 +88,11 @@ def _recipient_clean(channel: str, recipient: str) -> tuple[str, str]:
 
 
 def _delivery_queue(message_id, *, countdown: float | None = None) -> bool:
-    """Publish the delivery task; never raises: with the broker down, the sweep delivers later."""
+    """Publish the delivery task; never raises nor waits on a broker that is down: the sweep delivers later."""
     from notifications.tasks import message_deliver_task
 
-    try:
-        message_deliver_task.apply_async(
-            kwargs={"message_id": str(message_id)}, countdown=countdown,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
-        )
-    except Exception:  # kombu/redis raise several types; any of them means "not queued now"
-        logger.warning("could not queue delivery of outbox message %s; the sweep will retry",
-                       message_id, exc_info=True)
+    if not task_publish(message_deliver_task, kwargs={"message_id": str(message_id)}, countdown=countdown):
+        logger.warning("could not queue delivery of outbox message %s; the sweep will retry", message_id)
         return False
     return True
 

@@ -1,7 +1,7 @@
 """HTTP plumbing shared by every app: error rendering, pagination, slash-optional routing."""
 import logging
 
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.urls import re_path
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mookh.core.errors import DomainError, InvalidInput, LockTimeout
+from mookh.core.errors import DatabaseUnavailable, DomainError, InvalidInput, LockTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +23,14 @@ def exception_handler(exc, context):
     if isinstance(exc, OperationalError) and any(sign in str(exc) for sign in BUSY_SIGNS):
         logger.warning("database busy on %s: %s", context["request"].path, str(exc).splitlines()[0])
         exc = LockTimeout()
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        logger.warning("database unavailable on %s: %s", context["request"].path, str(exc).splitlines()[0])
+        exc = DatabaseUnavailable()
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.details}
         response = Response(body, status=exc.status)
         if exc.status == status.HTTP_503_SERVICE_UNAVAILABLE:
-            response["Retry-After"] = "1"
+            response["Retry-After"] = str(getattr(exc, "retry_after", 1))
         logger.info("domain error %s on %s", exc.code, context["request"].path)
         return response
     return drf_exception_handler(exc, context)

@@ -1,9 +1,15 @@
 """Answers for requests that no view answers (an unknown path) or that crash outside DRF's
-exception handler: JSON like every other API error. The admin keeps Django's HTML pages."""
+exception handler: JSON like every other API error. The admin keeps Django's HTML pages.
+A database that cannot be reached is a 503 with Retry-After everywhere, as in the API."""
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.views import defaults
+
+from mookh.core.errors import DatabaseUnavailable
 
 
 def _admin_page(request) -> bool:
@@ -20,6 +26,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still the current one.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        error = DatabaseUnavailable()
+        response = JsonResponse({"detail": error.message, "code": error.code}, status=error.status)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     if _admin_page(request):
         return defaults.server_error(request)
     return JsonResponse({"detail": "A server error occurred.", "code": "server_error"}, status=500)

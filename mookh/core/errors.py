@@ -45,3 +45,15 @@ class LockTimeout(DomainError):
     status = 503
     code = "busy"
     message = "The system is busy, please retry."
+
+
+class DatabaseUnavailable(DomainError):
+    """The database could not be reached (restarting, failing over); the client should retry shortly.
+
+    The request's transaction did not commit, unless the connection broke during the COMMIT
+    itself: a retry with the same Idempotency-Key answers with that order, not a second one."""
+
+    status = 503
+    code = "database_unavailable"
+    message = "The service is briefly unavailable, please retry."
+    retry_after = 2

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from mookh.core.errors import NotFound
+from mookh.core.publishing import task_publish
 from orders.errors import OrderNotPayable
 from orders.models import Order, PaymentMethod
 from orders.selectors import installments_amount
@@ -72,10 +73,8 @@ def _push_queue(attempt_id) -> None:
     """Queue the request; never raises (a broker outage leaves the attempt STARTING, visible to staff)."""
     from payments.tasks import payment_push_task  # the tasks module imports this one
 
-    try:
-        payment_push_task.delay(attempt_id=str(attempt_id))
-    except Exception:  # kombu/redis raise several types; any of them means "not queued now"
-        logger.warning("could not queue the payment request of attempt %s", attempt_id, exc_info=True)
+    if not task_publish(payment_push_task, kwargs={"attempt_id": str(attempt_id)}):
+        logger.warning("could not queue the payment request of attempt %s", attempt_id)
 
 
 def payment_push(*, attempt_id) -> PaymentAttempt:
