@@ -3,7 +3,10 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from mookh.core.admin import ReadOnlyAdminMixin
 from mookh.core.errors import DomainError
@@ -11,7 +14,7 @@ from orders.admin import OrderAdmin
 from orders.models import Order
 from payments.models import Payment, PaymentAttempt, ProviderCallback, Refund, UnmatchedPayment
 from payments.services import (
-    payment_cash_record, refund_retry, refund_returned_by_hand, unmatched_payment_assign,
+    payment_cash_record, refund_retry, refund_returned_by_hand, unmatched_payment_assign, unmatched_payment_refund,
 )
 
 
@@ -77,13 +80,21 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Refunds move only through the payments services: the API, an order that closed owing money,
     late money, the provider's result, and the two actions below."""
 
-    list_display = ("created", "order", "amount", "currency", "provider", "status", "by_hand", "provider_reference",
-                    "receipt", "failure_reason")
+    list_display = ("created", "order", "unmatched_link", "amount", "currency", "provider", "status", "by_hand",
+                    "provider_reference", "receipt", "failure_reason")
     list_filter = ("status", "provider", "by_hand", "currency")
-    search_fields = ("order__order_number", "provider_reference", "receipt", "payment__reference", "attempt__receipt")
-    list_select_related = ("order",)
-    raw_id_fields = ("order", "payment", "attempt", "requested_by")
+    search_fields = ("order__order_number", "provider_reference", "receipt", "payment__reference", "attempt__receipt",
+                     "unmatched__receipt")
+    list_select_related = ("order", "unmatched")
+    raw_id_fields = ("order", "unmatched", "payment", "attempt", "requested_by")
     actions = ("retry_failed", "mark_returned_by_hand")
+
+    @admin.display(description="Unmatched money", ordering="unmatched__receipt")
+    def unmatched_link(self, refund):
+        if not refund.unmatched_id:
+            return "-"
+        url = reverse("admin:payments_unmatchedpayment_change", args=[refund.unmatched_id])
+        return format_html('<a href="{}">{}</a>', url, refund.unmatched.receipt)
 
     @admin.action(description="Send selected failed refunds again")
     def retry_failed(self, request, queryset):
@@ -97,13 +108,13 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def _each(self, request, queryset, service, done: str):
         """Counts the refunds the service acted on; warns why for the others."""
         count = 0
-        for refund in queryset.select_related("order"):
+        for refund in queryset.select_related("order", "unmatched"):
             try:
                 service(refund_id=refund.pk)
                 count += 1
             except DomainError as exc:
-                self.message_user(request, f"{refund.order.order_number} {refund.amount} {refund.currency}: "
-                                           f"{exc.message}", messages.WARNING)
+                of = refund.order.order_number if refund.order_id else refund.unmatched.receipt
+                self.message_user(request, f"{of} {refund.amount} {refund.currency}: {exc.message}", messages.WARNING)
         self.message_user(request, f"{count} {done}.")
 
 
@@ -129,24 +140,70 @@ class ProviderCallbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("attempt", "refund")
 
 
+class UnmatchedRefundInline(RefundInline):
+    fields = ("created", "amount", "currency", "provider", "status", "provider_reference", "receipt", "failure_reason",
+              "requested_by")
+    readonly_fields = fields
+
+
 class AssignToOrderForm(forms.Form):
     order_number = forms.CharField(max_length=20, label="Order number")
 
 
 @admin.register(UnmatchedPayment)
 class UnmatchedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Money no order could take. Read-only: staff assign it to an order with the action."""
+    """Money no order could take. Read-only: staff assign it to an order or refund it to the payer
+    with the actions; its refunds (and why one failed) show on the list and the page."""
 
     list_display = ("received_at", "provider", "receipt", "amount", "currency", "account_reference", "payer_name",
-                    "payer_phone", "status", "reason", "order")
+                    "payer_phone", "status", "reason", "order", "last_refund")
     list_filter = ("status", "provider")
     search_fields = ("receipt", "account_reference")
     list_select_related = ("order",)
     raw_id_fields = ("order", "payment", "resolved_by")
-    actions = ("assign_to_order",)
+    actions = ("assign_to_order", "refund_to_payer")
+    inlines = (UnmatchedRefundInline,)
+
+    def get_queryset(self, request):
+        newest = Refund.objects.filter(unmatched=OuterRef("pk")).order_by("-created")
+        return super().get_queryset(request).annotate(
+            last_refund_status=Subquery(newest.values("status")[:1]),
+            last_refund_failure=Subquery(newest.values("failure_reason")[:1]))
+
+    @admin.display(description="Refund to the payer")
+    def last_refund(self, unmatched) -> str:
+        if not unmatched.last_refund_status:
+            return "-"
+        if unmatched.last_refund_status == Refund.Status.FAILED:
+            return f"FAILED: {unmatched.last_refund_failure}"
+        return unmatched.last_refund_status
 
     def has_assign_permission(self, request) -> bool:
         return request.user.has_perm("payments.assign_unmatchedpayment")
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.has_perm("payments.refund_unmatchedpayment")
+
+    @admin.action(description="Refund to the payer", permissions=["refund"])
+    def refund_to_payer(self, request, queryset):
+        """Sends each selected payment back, whole, through its provider; says per payment whether
+        the money went back, is on its way (the provider answers later) or why it did not."""
+        for unmatched in queryset.order_by("received_at"):
+            try:
+                refund = unmatched_payment_refund(unmatched_id=unmatched.pk, by_user=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{unmatched.receipt}: not refunded: {exc.message}", messages.ERROR)
+                continue
+            money = f"{refund.currency} {refund.amount}"
+            if refund.status == Refund.Status.DONE:
+                self.message_user(request, f"{unmatched.receipt}: {money} refunded to the payer ({refund.provider} "
+                                           f"receipt {refund.receipt}).")
+            elif refund.status == Refund.Status.PENDING:
+                self.message_user(request, f"{unmatched.receipt}: refund of {money} sent; the provider answers "
+                                           "later.", messages.WARNING)
+            else:
+                self.message_user(request, f"{unmatched.receipt}: the refund of {money} failed: "
+                                           f"{refund.failure_reason}. The money stays open.", messages.ERROR)
 
     @admin.action(description="Assign to an order…", permissions=["assign"])
     def assign_to_order(self, request, queryset):

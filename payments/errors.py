@@ -39,3 +39,18 @@ class UnmatchedPaymentResolved(DomainError):
 
     code = "unmatched_resolved"
     message = "This money was already resolved."
+
+
+class UnmatchedPaymentRefundPending(DomainError):
+    """A refund of this money to the payer is under way: it cannot be assigned or refunded again until
+    the provider answers."""
+
+    code = "refund_pending"
+    message = "A refund of this money to the payer is under way."
+
+
+class UnmatchedPaymentNotRefundable(DomainError):
+    """The provider that took this money has no refund API: staff hand it back themselves."""
+
+    code = "no_refund_api"
+    message = "This provider cannot refund the money through its API."

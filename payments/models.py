@@ -124,6 +124,8 @@ class Refund(TimeStamped):
     (M-Pesa's reversal Result, an MTN refund still processing) leaves it PENDING with its
     `provider_reference` until it does. `by_hand` refunds (cash) are handed back by staff.
     `attempt` names money that arrived but was never credited (late money), refunded whole.
+    A refund of unmatched money (`unmatched`, no order) returns a paybill payment no order took,
+    whole, under that money's lock instead of an order's.
     """
 
     class Status(models.TextChoices):
@@ -131,7 +133,10 @@ class Refund(TimeStamped):
         DONE = "DONE"
         FAILED = "FAILED"
 
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="refunds")
+    unmatched = models.ForeignKey("payments.UnmatchedPayment", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="refunds", help_text="Unmatched money sent back to the payer")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds")
     attempt = models.ForeignKey(PaymentAttempt, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="refunds")
@@ -162,10 +167,17 @@ class Refund(TimeStamped):
                                    name="refund_of_a_payment_or_an_attempt"),
             models.UniqueConstraint(fields=["attempt"], condition=Q(attempt__isnull=False),
                                     name="refund_late_money_once"),
+            models.CheckConstraint(condition=Q(order__isnull=False, unmatched__isnull=True)
+                                   | Q(order__isnull=True, unmatched__isnull=False),
+                                   name="refund_of_an_order_or_unmatched_money"),
+            models.UniqueConstraint(fields=["unmatched"], condition=Q(unmatched__isnull=False,
+                                                                      status__in=["PENDING", "DONE"]),
+                                    name="refund_unmatched_money_once"),
         ]
 
     def __str__(self):
-        return f"refund {self.amount} {self.currency} for {self.order_id} ({self.status})"
+        owner = f"order {self.order_id}" if self.order_id else f"unmatched money {self.unmatched_id}"
+        return f"refund {self.amount} {self.currency} for {owner} ({self.status})"
 
 
 class UnmatchedPayment(TimeStamped):
@@ -201,7 +213,8 @@ class UnmatchedPayment(TimeStamped):
         ordering = ["-received_at"]
         verbose_name = "unmatched money"
         verbose_name_plural = "unmatched money"
-        permissions = [("assign_unmatchedpayment", "Can assign unmatched money to an order")]
+        permissions = [("assign_unmatchedpayment", "Can assign unmatched money to an order"),
+                       ("refund_unmatchedpayment", "Can refund unmatched money to the payer")]
         indexes = [models.Index(fields=["status", "received_at"])]
         constraints = [
             models.UniqueConstraint(fields=["provider", "receipt"], name="unmatched_provider_receipt_unique"),

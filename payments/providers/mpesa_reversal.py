@@ -56,8 +56,15 @@ def reversal_body(config: ReversalConfig, request: RefundRequest) -> dict:
         "TransactionID": request.payment_reference, "Amount": _whole_shillings(request.amount),
         "ReceiverParty": config.daraja.shortcode, "RecieverIdentifierType": RECEIVER_IDENTIFIER_TYPE,
         "ResultURL": request.result_url, "QueueTimeOutURL": request.timeout_url,
-        "Remarks": f"Refund of order {request.order_number}"[:REMARKS_MAX], "Occasion": request.order_number,
+        "Remarks": _remarks(request)[:REMARKS_MAX], "Occasion": request.order_number or request.payment_reference,
     }
+
+
+def _remarks(request: RefundRequest) -> str:
+    """An order's refund names the order; money that no order took (no order number) names its receipt."""
+    if request.order_number:
+        return f"Refund of order {request.order_number}"
+    return f"Refund of payment {request.payment_reference}"
 
 
 def reverse(config: ReversalConfig, request: RefundRequest, *, client: httpx.Client | None = None) -> RefundResult:

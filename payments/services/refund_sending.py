@@ -2,11 +2,13 @@
 
 `refund_send` claims a PENDING refund (a conditional UPDATE with a lease, so two workers never
 send it together), asks the provider outside any transaction, then records the answer under the
-order's lock (`refund_result_record`): DONE, FAILED with the provider's reason, or PENDING until
+order's lock, or the unmatched money's for a refund of money no order took
+(`refund_result_record`): DONE, FAILED with the provider's reason, or PENDING until
 the provider's result (its callback, or its status query for a provider that posts none). A provider
 out of reach is asked again later (bounded, with backoff); after the last try the refund is
 FAILED, and staff may send it again (`refund_retry`). When everything a PAID order received is
-back, the order becomes REFUNDED through `orders.services.order_refund`.
+back, the order becomes REFUNDED through `orders.services.order_refund`; unmatched money whose
+refund is DONE becomes REFUNDED.
 """
 import logging
 import uuid
@@ -23,7 +25,7 @@ from orders.models import Order, OrderStatus
 from orders.services import order_refund
 from orders.services.lifecycle import order_lock
 from payments.errors import RefundNotRetryable
-from payments.models import PaymentAttempt, Provider, Refund
+from payments.models import PaymentAttempt, Provider, Refund, UnmatchedPayment
 from payments.providers.base import ProviderError, RefundRequest, RefundResult, ResultStatus
 from payments.providers.refunds import REFUNDERS, refunder
 from payments.routes import public_url
@@ -68,7 +70,7 @@ def _claim(refund_id) -> Refund | None:
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
     if not claimable.update(claimed_at=now, tries=F("tries") + 1, updated=now):
         return None
-    refund = Refund.objects.select_related("order", "payment", "attempt").get(pk=refund_id)
+    refund = Refund.objects.select_related("order", "payment", "attempt", "unmatched").get(pk=refund_id)
     if not refund.provider_reference:  # our name for the request, kept while it may be sent again
         refund.provider_reference = str(uuid.uuid4())
         refund.save(update_fields=["provider_reference", "updated"])
@@ -76,7 +78,9 @@ def _claim(refund_id) -> Refund | None:
 
 
 def _request_of(refund: Refund) -> RefundRequest:
-    if refund.payment_id:
+    if refund.unmatched_id:
+        receipt, carried, collection = refund.unmatched.receipt, refund.unmatched.amount, ""
+    elif refund.payment_id:
         receipt, carried = refund.payment.reference, refund.payment.amount
         collection = (PaymentAttempt.objects.filter(provider=refund.provider, receipt=receipt)
                       .values_list("provider_reference", flat=True).first())
@@ -89,7 +93,8 @@ def _request_of(refund: Refund) -> RefundRequest:
                 "timeout_url": public_url("payments-callback-mpesa-reversal-timeout",
                                           token=settings.MPESA_CALLBACK_TOKEN)}
     return RefundRequest(reference=refund.provider_reference, payment_reference=receipt, payment_amount=carried,
-                         amount=refund.amount, currency=refund.currency, order_number=refund.order.order_number,
+                         amount=refund.amount, currency=refund.currency,
+                         order_number=refund.order.order_number if refund.order_id else "",
                          collection_reference=collection or "", **urls)
 
 
@@ -116,13 +121,11 @@ def _unsent_record(*, refund_id, error: ProviderError) -> Refund:
 
 @transaction.atomic
 def refund_result_record(*, refund_id, result: RefundResult) -> tuple[Refund, bool]:
-    """Apply a provider's word on one refund under its order's lock: DONE and FAILED are final
-    (a replayed result changes nothing: the second value is False), PENDING waits for the result.
-    A refund DONE may complete the order's refund (REFUNDED)."""
-    order_id = Refund.objects.filter(pk=refund_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound("No such refund.")
-    order = order_lock(order_id)
+    """Apply a provider's word on one refund under its order's (or unmatched money's) lock: DONE
+    and FAILED are final (a replayed result changes nothing: the second value is False), PENDING
+    waits for the result. A refund DONE may complete the order's refund (REFUNDED), or resolves
+    the unmatched money it returned (REFUNDED)."""
+    order, unmatched = _owner_lock(refund_id)
     refund = Refund.objects.select_for_update().get(pk=refund_id)
     if refund.status != Status.PENDING:
         return refund, False
@@ -139,10 +142,45 @@ def refund_result_record(*, refund_id, result: RefundResult) -> tuple[Refund, bo
     else:
         refund.status, refund.failure_reason = Status.FAILED, (result.description or "refused")[:255]
     refund.save()
-    logger.info("refund %s of order %s: %s %s", refund.pk, order.order_number, refund.status, result.description)
+    logger.info("refund %s of %s: %s %s", refund.pk, _owner_label(order, unmatched), refund.status,
+                result.description)
     if refund.status == Status.DONE:
-        _order_settle(order, by_user=refund.requested_by)
+        _settle(order, unmatched, by_user=refund.requested_by)
     return refund, True
+
+
+def _owner_lock(refund_id) -> tuple[Order | None, UnmatchedPayment | None]:
+    """Lock what the refund returns money of, its order or its unmatched money, before the refund
+    row (the order every refund path takes)."""
+    owner = Refund.objects.filter(pk=refund_id).values("order_id", "unmatched_id").first()
+    if owner is None:
+        raise NotFound("No such refund.")
+    if owner["order_id"]:
+        return order_lock(owner["order_id"]), None
+    return None, UnmatchedPayment.objects.select_for_update().get(pk=owner["unmatched_id"])
+
+
+def _owner_label(order: Order | None, unmatched: UnmatchedPayment | None) -> str:
+    return f"order {order.order_number}" if order else f"unmatched {unmatched.provider} {unmatched.receipt}"
+
+
+def _settle(order: Order | None, unmatched: UnmatchedPayment | None, *, by_user=None) -> None:
+    if order is not None:
+        _order_settle(order, by_user=by_user)
+    else:
+        _unmatched_settle(unmatched, by_user=by_user)
+
+
+def _unmatched_settle(unmatched: UnmatchedPayment, *, by_user=None) -> None:
+    """Unmatched money whose refund is DONE is REFUNDED. Run under the money's lock."""
+    if unmatched.status != UnmatchedPayment.Status.OPEN:
+        return
+    if not Refund.objects.filter(unmatched=unmatched, status=Status.DONE).exists():
+        return
+    unmatched.status = UnmatchedPayment.Status.REFUNDED
+    unmatched.resolved_by, unmatched.resolved_at = user_or_none(by_user), timezone.now()
+    unmatched.save(update_fields=["status", "resolved_by", "resolved_at", "updated"])
+    logger.info("unmatched %s %s %s refunded to the payer", unmatched.provider, unmatched.receipt, unmatched.amount)
 
 
 def refund_status_refresh(*, refund_id) -> Refund:
@@ -192,14 +230,14 @@ def order_refund_settle(*, order_id, by_user=None) -> None:
 @transaction.atomic
 def refund_retry(*, refund_id) -> Refund:
     """Staff send a FAILED refund again (a new request: new reference, tries from zero), if the
-    money it returns has not been refunded since; queued after commit."""
-    order_id = Refund.objects.filter(pk=refund_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound("No such refund.")
-    order_lock(order_id)
+    money it returns has not been refunded since (unmatched money: still open, no other refund of
+    it under way); queued after commit."""
+    _, unmatched = _owner_lock(refund_id)
     refund = Refund.objects.select_for_update().get(pk=refund_id)
     if refund.status != Status.FAILED:
         raise RefundNotRetryable(f"The refund is {refund.status}: only a failed refund is sent again.")
+    if unmatched is not None:
+        _unmatched_retry_check(unmatched)
     if refund.payment_id:
         taken = Refund.objects.filter(payment_id=refund.payment_id, status__in=(Status.PENDING, Status.DONE)).aggregate(
             total=Sum("amount"))["total"] or 0
@@ -214,13 +252,17 @@ def refund_retry(*, refund_id) -> Refund:
     return refund
 
 
+def _unmatched_retry_check(unmatched: UnmatchedPayment) -> None:
+    if unmatched.status != UnmatchedPayment.Status.OPEN:
+        raise RefundNotRetryable(f"{unmatched.receipt} is already {unmatched.status.lower()}.")
+    if Refund.objects.filter(unmatched=unmatched, status__in=(Status.PENDING, Status.DONE)).exists():
+        raise RefundNotRetryable(f"Another refund of {unmatched.receipt} is under way or done.")
+
+
 @transaction.atomic
 def refund_returned_by_hand(*, refund_id, by_user=None) -> Refund:
     """Staff handed a cash refund back: DONE (and the order REFUNDED when that was all it owed)."""
-    order_id = Refund.objects.filter(pk=refund_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound("No such refund.")
-    order = order_lock(order_id)
+    order, unmatched = _owner_lock(refund_id)
     refund = Refund.objects.select_for_update().get(pk=refund_id)
     if not (refund.by_hand and refund.status == Status.PENDING):
         raise RefundNotRetryable("Only a cash refund still owed can be marked returned.", code="not_owed_by_hand")
@@ -228,7 +270,7 @@ def refund_returned_by_hand(*, refund_id, by_user=None) -> Refund:
     refund.status, refund.done_at = Status.DONE, timezone.now()
     refund.receipt = f"returned by {who.email if who else 'staff'}"[:100]
     refund.save(update_fields=["status", "done_at", "receipt", "updated"])
-    _order_settle(order, by_user=by_user)
+    _settle(order, unmatched, by_user=by_user)
     return refund
 
 
