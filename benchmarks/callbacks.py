@@ -7,14 +7,11 @@ import json
 import os
 import random
 import statistics
-import time
-import urllib.error
-import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
-from benchmarks.support import Gunicorn, bench_database_url, django_setup
+from benchmarks.support import (
+    Gunicorn, bench_database_url, bench_ticket, django_setup, orders_place, paced_posts, queue_drop,
+)
 
 PAYMENTS = int(os.environ.get("BENCH_CALLBACK_PAYMENTS", 200))
 REPLAYS = int(os.environ.get("BENCH_CALLBACK_REPLAYS", 5))
@@ -26,28 +23,11 @@ QUEUE = f"mookh-bench-callbacks-{uuid.uuid4().hex[:8]}"
 
 def _pending_attempts(count: int) -> list:
     """Orders placed through the engine, each with an M-Pesa prompt sent (sandbox): (reference, amount)."""
-    from django.utils import timezone
-
-    from orders.services import LineInput, OrderRequest, Person, order_place
     from payments.models import PaymentAttempt
     from payments.services import payment_push
-    from stores.models import Event, EventCategory, Store, StoreType, Ticket
-    from users.models import User
 
-    owner = User.objects.create_user(f"bench-owner-{uuid.uuid4()}@example.com", "x", is_verified=True)
-    store = Store.objects.create(store_name="Bench", store_type=StoreType.objects.get_or_create(name="events")[0],
-                                 owner=owner)
-    event = Event.objects.create(store=store, event_category=EventCategory.objects.create(category_name="Bench"),
-                                 event_name="Callbacks", event_description="bench", is_published=True,
-                                 start_date=timezone.now() + timedelta(days=7))
-    ticket = Ticket.objects.create(event=event, ticket_name="General", prices={"KES": "1000.00"}, ticket_value=1000,
-                                   quantity=count, is_published=True)
     attempts = []
-    for n in range(count):
-        order = order_place(OrderRequest(
-            customer=Person(name=f"Fan {n}", email=f"fan{n}@example.com", phone_number=f"+2547{n:08d}"),
-            lines=(LineInput(item_id=ticket.pk, type_name="store.ticket", item_quantity=1),),
-            currency="KES", payment_method="MOBILE")).order
+    for order in orders_place(bench_ticket(event_name="Callbacks", quantity=count), count):
         attempt = payment_push(attempt_id=PaymentAttempt.objects.get(order=order).pk)
         attempts.append((attempt.provider_reference, attempt.amount))
     return attempts
@@ -60,32 +40,6 @@ def _callback(reference: str, amount, n: int) -> bytes:
         "CallbackMetadata": {"Item": [{"Name": "Amount", "Value": float(amount)},
                                       {"Name": "MpesaReceiptNumber", "Value": f"BENCH{n:05d}"},
                                       {"Name": "PhoneNumber", "Value": 254700000000 + n}]}}}}).encode()
-
-
-def _deliver(url: str, bodies: list[bytes]) -> tuple[list[float], dict, float]:
-    """POST every body, paced at RATE per second over CLIENTS threads: latencies, statuses, seconds."""
-    started = time.monotonic()
-
-    def post(item):
-        index, body = item
-        delay = started + index / RATE - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-        begin = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        return time.monotonic() - begin, status
-
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(post, enumerate(bodies)))
-    statuses: dict = {}
-    for _, status in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    return [latency for latency, _ in results], statuses, time.monotonic() - started
 
 
 def main() -> None:
@@ -101,8 +55,8 @@ def main() -> None:
     server_env = {"CELERY_TASK_ALWAYS_EAGER": "0", "CELERY_TASK_DEFAULT_QUEUE": QUEUE}
     with Gunicorn(database_url=database_url, workers=WORKERS, extra_env=server_env) as server:
         url = f"{server.url}/payments/callbacks/mpesa/{settings.MPESA_CALLBACK_TOKEN}/"
-        latencies, statuses, seconds = _deliver(url, bodies)
-    _queue_drop()
+        latencies, statuses, seconds = paced_posts(url, bodies, rate=RATE, clients=CLIENTS)
+    queue_drop(QUEUE)
 
     from orders.models import Order
     from payments.models import Payment
@@ -119,12 +73,6 @@ def main() -> None:
     print(f"  credited {credited} payments for {PAYMENTS} (paid orders {paid}); callbacks credited "
           f"{outcomes['credited']}, duplicates {outcomes['duplicate']}: "
           f"{'each payment once' if credited == paid == PAYMENTS else 'MISMATCH'}")
-
-
-def _queue_drop() -> None:
-    import redis
-
-    redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")).delete(QUEUE)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,11 @@ import json
 import os
 import random
 import statistics
-import time
-import urllib.error
-import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
-from benchmarks.support import Gunicorn, bench_database_url, django_setup
+from benchmarks.support import (
+    Gunicorn, bench_database_url, bench_ticket, django_setup, orders_place, paced_posts, queue_drop,
+)
 
 PAYMENTS = int(os.environ.get("BENCH_PAYBILL_PAYMENTS", 200))
 UNMATCHED = int(os.environ.get("BENCH_PAYBILL_UNMATCHED", 40))
@@ -28,28 +25,8 @@ QUEUE = f"mookh-bench-paybill-{uuid.uuid4().hex[:8]}"
 
 def _orders(count: int) -> list:
     """Pay-later orders placed through the engine (no prompt is sent): (order number, amount)."""
-    from django.utils import timezone
-
-    from orders.services import LineInput, OrderRequest, Person, order_place
-    from stores.models import Event, EventCategory, Store, StoreType, Ticket
-    from users.models import User
-
-    owner = User.objects.create_user(f"bench-owner-{uuid.uuid4()}@example.com", "x", is_verified=True)
-    store = Store.objects.create(store_name="Bench", store_type=StoreType.objects.get_or_create(name="events")[0],
-                                 owner=owner)
-    event = Event.objects.create(store=store, event_category=EventCategory.objects.create(category_name="Bench"),
-                                 event_name="Paybill", event_description="bench", is_published=True,
-                                 start_date=timezone.now() + timedelta(days=7))
-    ticket = Ticket.objects.create(event=event, ticket_name="General", prices={"KES": "1000.00"}, ticket_value=1000,
-                                   quantity=count, is_published=True, allow_pay_later=True)
-    orders = []
-    for n in range(count):
-        order = order_place(OrderRequest(
-            customer=Person(name=f"Fan {n}", email=f"fan{n}@example.com", phone_number=f"+2547{n:08d}"),
-            lines=(LineInput(item_id=ticket.pk, type_name="store.ticket", item_quantity=1),),
-            currency="KES", payment_method="MOBILE", is_pay_later=True)).order
-        orders.append((order.order_number, order.order_amount))
-    return orders
+    ticket = bench_ticket(event_name="Paybill", quantity=count, allow_pay_later=True)
+    return [(order.order_number, order.order_amount) for order in orders_place(ticket, count, is_pay_later=True)]
 
 
 def _confirmation(account: str, amount, n: int) -> bytes:
@@ -59,32 +36,6 @@ def _confirmation(account: str, amount, n: int) -> bytes:
         "TransAmount": f"{amount:.0f}", "BusinessShortCode": "600638", "BillRefNumber": account.lower(),
         "InvoiceNumber": "", "OrgAccountBalance": "", "ThirdPartyTransID": "", "MSISDN": "25470****149",
         "FirstName": "John", "MiddleName": "", "LastName": "Doe"}).encode()
-
-
-def _deliver(url: str, bodies: list[bytes]) -> tuple[list[float], dict, float]:
-    """POST every body, paced at RATE per second over CLIENTS threads: latencies, statuses, seconds."""
-    started = time.monotonic()
-
-    def post(item):
-        index, body = item
-        delay = started + index / RATE - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-        begin = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        return time.monotonic() - begin, status
-
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(post, enumerate(bodies)))
-    statuses: dict = {}
-    for _, status in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    return [latency for latency, _ in results], statuses, time.monotonic() - started
 
 
 def main() -> None:
@@ -100,8 +51,8 @@ def main() -> None:
     server_env = {"CELERY_TASK_ALWAYS_EAGER": "0", "CELERY_TASK_DEFAULT_QUEUE": QUEUE}
     with Gunicorn(database_url=database_url, workers=WORKERS, extra_env=server_env) as server:
         url = f"{server.url}/payments/callbacks/paybill/{settings.MPESA_CALLBACK_TOKEN}/confirmation/"
-        latencies, statuses, seconds = _deliver(url, bodies)
-    _queue_drop()
+        latencies, statuses, seconds = paced_posts(url, bodies, rate=RATE, clients=CLIENTS)
+    queue_drop(QUEUE)
 
     from orders.models import Order
     from payments.models import Payment, ProviderCallback, UnmatchedPayment
@@ -118,12 +69,6 @@ def main() -> None:
     print(f"  latency p50 {quantiles[49] * 1000:.0f} ms, p99 {quantiles[98] * 1000:.0f} ms; statuses {statuses}")
     print(f"  credited {credited} (paid orders {paid}), unmatched {unmatched}; callbacks {outcomes}: "
           f"{'each payment once' if exact else 'MISMATCH'}")
-
-
-def _queue_drop() -> None:
-    import redis
-
-    redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")).delete(QUEUE)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Shared plumbing for benchmarks: a throw-away database and a gunicorn server on loopback."""
+"""Shared plumbing for benchmarks: a throw-away database, a gunicorn server on loopback, orders to
+pay and bodies posted to it at a steady rate."""
 import json
 import os
 import socket
@@ -6,7 +7,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -36,6 +41,67 @@ def django_setup(database_url: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def bench_ticket(*, event_name: str, quantity: int, **ticket_fields):
+    """A published KES 1000 ticket, `quantity` of it, in an event and store of its own."""
+    from django.utils import timezone
+
+    from stores.models import Event, EventCategory, Store, StoreType, Ticket
+    from users.models import User
+
+    owner = User.objects.create_user(f"bench-owner-{uuid.uuid4()}@example.com", "x", is_verified=True)
+    store = Store.objects.create(store_name="Bench", store_type=StoreType.objects.get_or_create(name="events")[0],
+                                 owner=owner)
+    event = Event.objects.create(store=store, event_category=EventCategory.objects.create(category_name="Bench"),
+                                 event_name=event_name, event_description="bench", is_published=True,
+                                 start_date=timezone.now() + timedelta(days=7))
+    return Ticket.objects.create(event=event, ticket_name="General", prices={"KES": "1000.00"}, ticket_value=1000,
+                                 quantity=quantity, is_published=True, **ticket_fields)
+
+
+def orders_place(ticket, count: int, **request_fields) -> list:
+    """`count` orders of one `ticket` each, in KES by mobile money, placed through the engine by as many fans."""
+    from orders.services import LineInput, OrderRequest, Person, order_place
+
+    return [order_place(OrderRequest(
+        customer=Person(name=f"Fan {n}", email=f"fan{n}@example.com", phone_number=f"+2547{n:08d}"),
+        lines=(LineInput(item_id=ticket.pk, type_name="store.ticket", item_quantity=1),),
+        currency="KES", payment_method="MOBILE", **request_fields)).order for n in range(count)]
+
+
+def paced_posts(url: str, bodies: list[bytes], *, rate: float, clients: int) -> tuple[list[float], dict, float]:
+    """POST every JSON body to `url`, paced at `rate` per second over `clients` threads:
+    the latencies, the count of each status, and the seconds it all took."""
+    started = time.monotonic()
+
+    def post(item):
+        index, body = item
+        delay = started + index / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+        begin = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        return time.monotonic() - begin, status
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(post, enumerate(bodies)))
+    statuses: dict = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return [latency for latency, _ in results], statuses, time.monotonic() - started
+
+
+def queue_drop(queue: str) -> None:
+    """Delete the Celery queue `queue` a benchmark's server filled (nothing consumes it)."""
+    import redis
+
+    redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")).delete(queue)
 
 
 def free_port() -> int:

@@ -3,67 +3,28 @@
 Our UUID4 `X-Reference-Id` names an attempt everywhere: MTN refuses a reused one with 409, so
 repeating the POST is safe. MTN sends the callback once, unsigned and without retries: it is a
 hint, and the status query (`status`) is the truth, also for attempts whose callback never came.
+Token, credentials and the answers every MTN product shares live in `mtn_api`.
 """
-import base64
-import hashlib
 import json
 import re
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import httpx
 from django.core.cache import cache
 
-from payments.http import provider_client, send
+from payments.providers import mtn_api
 from payments.providers.base import (
     CallbackInvalid, ProviderError, ProviderResult, PushRequest, PushStarted, ResultStatus,
 )
+from payments.providers.mtn_api import ALREADY_EXISTS, MtnConfig
 
-SANDBOX_BASE_URL = "https://sandbox.momodeveloper.mtn.com"
-TOKEN_PATH = "/collection/token/"
 REQUEST_TO_PAY_PATH = "/collection/v1_0/requesttopay"
-TOKEN_EXPIRY_MARGIN_SECONDS = 60
-MESSAGE_MAX = 160
-ALREADY_EXISTS = "RESOURCE_ALREADY_EXIST"
 _MSISDN = re.compile(r"^\+?([1-9]\d{6,14})$")
-
-# Placeholders that let the offline sandbox run when no credentials are configured.
-SANDBOX_SUBSCRIPTION_KEY = "sandbox-subscription-key"
-SANDBOX_API_USER = "0efc4721-b2ec-409c-bcd4-429b4cb8e8e5"
-SANDBOX_API_KEY = "sandbox-api-key"
-
-
-@dataclass(frozen=True)
-class MtnConfig:
-    base_url: str
-    subscription_key: str
-    api_user: str
-    api_key: str
-    target_environment: str = "sandbox"
-    sandbox: bool = True
 
 
 def mtn_config_from_settings() -> MtnConfig:
     """The Collection product from settings; in sandbox mode missing credentials fall back to placeholders."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
-    sandbox = getattr(settings, "PAYMENTS_MODE", "sandbox") != "live"
-    subscription_key = getattr(settings, "MTN_SUBSCRIPTION_KEY", "")
-    api_user = getattr(settings, "MTN_API_USER", "")
-    api_key = getattr(settings, "MTN_API_KEY", "")
-    if not sandbox and not (subscription_key and api_user and api_key):
-        raise ImproperlyConfigured("Set MTN_SUBSCRIPTION_KEY, MTN_API_USER and MTN_API_KEY for live payments.")
-    return MtnConfig(
-        base_url=getattr(settings, "MTN_BASE_URL", SANDBOX_BASE_URL),
-        subscription_key=subscription_key or SANDBOX_SUBSCRIPTION_KEY,
-        api_user=api_user or SANDBOX_API_USER,
-        api_key=api_key or SANDBOX_API_KEY,
-        target_environment=getattr(settings, "MTN_TARGET_ENVIRONMENT", "sandbox"),
-        sandbox=sandbox,
-    )
+    return mtn_api.config_from_settings(COLLECTION)
 
 
 def request_to_pay(config: MtnConfig, request: PushRequest, *, client: httpx.Client | None = None) -> PushStarted:
@@ -79,33 +40,33 @@ def request_to_pay(config: MtnConfig, request: PushRequest, *, client: httpx.Cli
         "currency": request.currency,
         "externalId": request.order_number,
         "payer": {"partyIdType": "MSISDN", "partyId": _msisdn(request.phone)},
-        "payerMessage": _message(f"Tickets {request.order_number}"),
-        "payeeNote": _message(f"Mookh order {request.order_number}"),
+        "payerMessage": mtn_api.message(f"Tickets {request.order_number}"),
+        "payeeNote": mtn_api.message(f"Mookh order {request.order_number}"),
     }
     headers = {"X-Reference-Id": reference, "Content-Type": "application/json"}
     if request.callback_url:
         headers["X-Callback-Url"] = request.callback_url
-    with _client(config, client) as http:
-        response = _authorised(config, http, "POST", REQUEST_TO_PAY_PATH, headers=headers,
-                               content=json.dumps(body).encode())
+    with mtn_api.client_for(COLLECTION, config, client) as http:
+        response = mtn_api.authorised(COLLECTION, config, http, "POST", REQUEST_TO_PAY_PATH, headers=headers,
+                                      content=json.dumps(body).encode())
     if response.status_code == 202:
         return PushStarted(provider_reference=reference)
-    error = _json(response)
+    error = mtn_api.response_json(response)
     if response.status_code == 409 and error.get("code") == ALREADY_EXISTS:
         return PushStarted(provider_reference=reference, raw=error)
-    raise _error("request to pay", response, error)
+    raise mtn_api.provider_error("request to pay", response, error)
 
 
 def status(config: MtnConfig, reference: str, *, client: httpx.Client | None = None) -> ProviderResult:
     """What MTN says now about the attempt `reference`; 404 (never registered) reads as failed."""
     reference = _reference(reference)
-    with _client(config, client) as http:
-        response = _authorised(config, http, "GET", f"{REQUEST_TO_PAY_PATH}/{reference}")
+    with mtn_api.client_for(COLLECTION, config, client) as http:
+        response = mtn_api.authorised(COLLECTION, config, http, "GET", f"{REQUEST_TO_PAY_PATH}/{reference}")
     if response.status_code == 404:
         return ProviderResult(provider_reference=reference, status=ResultStatus.FAILED, description="not found",
-                              raw=_json(response))
+                              raw=mtn_api.response_json(response))
     if response.status_code != 200:
-        raise _error("status query", response, _json(response))
+        raise mtn_api.provider_error("status query", response, mtn_api.response_json(response))
     try:
         return _result(reference, _decode(response.content))
     except CallbackInvalid as exc:
@@ -131,65 +92,6 @@ def callback_parse(body: bytes, *, reference: str | None = None) -> ProviderResu
     return _result(reference, data)
 
 
-def access_token(config: MtnConfig, *, client: httpx.Client | None = None) -> str:
-    """A Collection access token, shared through the cache until shortly before it expires."""
-    key = _token_cache_key(config)
-    cached = cache.get(key)
-    if cached:
-        return cached
-    with _client(config, client) as http:
-        return _new_token(config, http, key)
-
-
-def _new_token(config: MtnConfig, http: httpx.Client, key: str) -> str:
-    basic = base64.b64encode(f"{config.api_user}:{config.api_key}".encode()).decode()
-    response = _send(http, "POST", TOKEN_PATH, headers={
-        "Authorization": f"Basic {basic}", "Ocp-Apim-Subscription-Key": config.subscription_key})
-    data = _json(response)
-    if response.status_code != 200 or not isinstance(data.get("access_token"), str):
-        raise _error("token", response, data)
-    try:
-        lifetime = int(data.get("expires_in")) - TOKEN_EXPIRY_MARGIN_SECONDS
-    except (TypeError, ValueError):
-        lifetime = 0
-    if lifetime > 0:
-        cache.set(key, data["access_token"], timeout=lifetime)
-    return data["access_token"]
-
-
-def _authorised(config: MtnConfig, http: httpx.Client, method: str, url: str, *, headers=None, **kwargs):
-    """One call with a Bearer token; a 401 drops the cached token and tries once with a new one."""
-    for attempt in (1, 2):
-        all_headers = {
-            "Authorization": f"Bearer {access_token(config, client=http)}",
-            "X-Target-Environment": config.target_environment,
-            "Ocp-Apim-Subscription-Key": config.subscription_key,
-            **(headers or {}),
-        }
-        response = _send(http, method, url, headers=all_headers, **kwargs)
-        if response.status_code != 401 or attempt == 2:
-            return response
-        cache.delete(_token_cache_key(config))
-    raise AssertionError("unreachable")
-
-
-def _send(http: httpx.Client, method: str, url: str, **kwargs) -> httpx.Response:
-    try:
-        return send(http, method, url, retry=True, **kwargs)
-    except httpx.TransportError as exc:
-        raise ProviderError(f"MTN unreachable: {exc}", code="mtn_unreachable", retryable=True) from exc
-
-
-@contextmanager
-def _client(config: MtnConfig, client: httpx.Client | None):
-    if client is not None:
-        yield client
-        return
-    handler = sandbox_handler(config) if config.sandbox else None
-    with provider_client(base_url=config.base_url, sandbox_handler=handler) as http:
-        yield http
-
-
 def _result(reference: str, data: dict) -> ProviderResult:
     state = data.get("status")
     if state == "SUCCESSFUL":
@@ -202,17 +104,10 @@ def _result(reference: str, data: dict) -> ProviderResult:
     if state == "FAILED":
         return ProviderResult(provider_reference=reference, status=ResultStatus.FAILED,
                               amount=_amount(data.get("amount")), currency=str(data.get("currency") or "") or None,
-                              description=_reason(data.get("reason")), raw=data)
+                              description=mtn_api.failure_reason(data.get("reason")), raw=data)
     if state == "PENDING":
         return ProviderResult(provider_reference=reference, status=ResultStatus.PENDING, raw=data)
     raise CallbackInvalid(f"Unknown request-to-pay status {state!r}.")
-
-
-def _reason(reason) -> str:
-    """`reason` is a code (`APPROVAL_REJECTED`) or an object `{code, message}`."""
-    if isinstance(reason, dict):
-        return ": ".join(str(part) for part in (reason.get("code"), reason.get("message")) if part) or "failed"
-    return str(reason) if reason else "failed"
 
 
 def _decode(body: bytes) -> dict:
@@ -223,20 +118,6 @@ def _decode(body: bytes) -> dict:
     if not isinstance(data, dict):
         raise CallbackInvalid("The body is not a JSON object.")
     return data
-
-
-def _json(response: httpx.Response) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _error(action: str, response: httpx.Response, error: dict) -> ProviderError:
-    code = error.get("code") if isinstance(error.get("code"), str) else f"http_{response.status_code}"
-    return ProviderError(f"MTN {action} answered {response.status_code}: {error.get('message') or code}",
-                         code=f"mtn_{code.lower()}", retryable=response.status_code >= 500)
 
 
 def _amount(value) -> Decimal | None:
@@ -250,21 +131,13 @@ def _amount(value) -> Decimal | None:
 
 
 def _reference(reference: str) -> str:
-    try:
-        if uuid.UUID(reference).version == 4 and str(uuid.UUID(reference)) == reference:
-            return reference
-    except (ValueError, TypeError, AttributeError):
-        pass
-    raise ValueError(f"{reference!r} is not a UUID4 X-Reference-Id.")
+    if not mtn_api.is_uuid4(reference):
+        raise ValueError(f"{reference!r} is not a UUID4 X-Reference-Id.")
+    return reference
 
 
 def _whole_units(amount: Decimal) -> str:
-    if isinstance(amount, float) or not isinstance(amount, Decimal | int):
-        raise TypeError("Amounts are Decimal, never float.")
-    whole = Decimal(amount).to_integral_value()
-    if whole != amount or whole <= 0:
-        raise ValueError(f"MTN collects positive whole amounts, not {amount}.")
-    return str(int(whole))
+    return mtn_api.whole_units(amount, verb="collects")
 
 
 def _msisdn(phone: str) -> str:
@@ -274,19 +147,9 @@ def _msisdn(phone: str) -> str:
     return match.group(1)
 
 
-def _message(text: str) -> str:
-    return text.replace("'", "").replace("\u2019", "")[:MESSAGE_MAX]
-
-
-def _token_cache_key(config: MtnConfig) -> str:
-    digest = hashlib.sha256(f"{config.base_url}|{config.api_user}".encode()).hexdigest()[:32]
-    return f"payments:mtn:token:{digest}"
-
-
 # The offline sandbox: MTN's sandbox behaviour answered in-process, so the code above runs unchanged.
 
 SANDBOX_TTL_SECONDS = 24 * 3600
-SANDBOX_TOKEN_SECONDS = 3600
 # The real sandbox's magic payer numbers (any other number pays): status and reason they lead to.
 SANDBOX_PAYER_OUTCOMES = {
     "46733123450": ("FAILED", "INTERNAL_PROCESSING_ERROR"),
@@ -310,20 +173,7 @@ def sandbox_handler(config: MtnConfig):
     """An httpx handler answering token, request-to-pay (202, or 409 for a reused X-Reference-Id) and
     status queries as MTN's sandbox does (by the payer's magic number, or as `sandbox_outcome_set`
     says). Requests live in the cache, so every process sees them."""
-    def handle(request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if request.method == "POST" and path == TOKEN_PATH:
-            return _sandbox_token(config, request)
-        denied = _sandbox_denied(config, request)
-        if denied:
-            return denied
-        if request.method == "POST" and path == REQUEST_TO_PAY_PATH:
-            return _sandbox_request_to_pay(request)
-        if request.method == "GET" and path.startswith(f"{REQUEST_TO_PAY_PATH}/"):
-            return _sandbox_status(path.rsplit("/", 1)[1])
-        return _sandbox_error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
-
-    return handle
+    return mtn_api.sandbox_handler(COLLECTION, config)
 
 
 def sandbox_callback(reference: str, *, status: str = "SUCCESSFUL", amount: Decimal, currency: str,
@@ -368,52 +218,27 @@ def sandbox_collected(reference: str) -> dict | None:
             "currency": outcome.get("currency", body["currency"]), "payer": body["payer"]["partyId"]}
 
 
-def _sandbox_token(config: MtnConfig, request: httpx.Request) -> httpx.Response:
-    basic = base64.b64encode(f"{config.api_user}:{config.api_key}".encode()).decode()
-    if (request.headers.get("Authorization") != f"Basic {basic}"
-            or request.headers.get("Ocp-Apim-Subscription-Key") != config.subscription_key):
-        return _sandbox_error(401, "UNAUTHORIZED", "Access denied: wrong API user, key or subscription key.")
-    if request.content:
-        return _sandbox_error(400, "BAD_REQUEST", "The token request takes no body.")
-    access_token = uuid.uuid4().hex
-    cache.set(f"payments:mtn:sandbox:token:{access_token}", True, timeout=SANDBOX_TOKEN_SECONDS)
-    return httpx.Response(200, json={"access_token": access_token, "token_type": "access_token",
-                                     "expires_in": SANDBOX_TOKEN_SECONDS})
-
-
-def _sandbox_denied(config: MtnConfig, request: httpx.Request) -> httpx.Response | None:
-    if request.headers.get("Ocp-Apim-Subscription-Key") != config.subscription_key:
-        return _sandbox_error(401, "UNAUTHORIZED", "Access denied due to invalid subscription key.")
-    scheme, _, access_token = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Bearer" or not cache.get(f"payments:mtn:sandbox:token:{access_token}"):
-        return _sandbox_error(401, "UNAUTHORIZED", "Access denied due to an invalid or expired token.")
-    if request.headers.get("X-Target-Environment") != config.target_environment:
-        return _sandbox_error(403, "NOT_ALLOWED_TARGET_ENVIRONMENT", "Access to target environment is forbidden.")
-    return None
-
-
 def _sandbox_request_to_pay(request: httpx.Request) -> httpx.Response:
     reference = request.headers.get("X-Reference-Id", "")
     try:
         _reference(reference)
         body = _decode(request.content)
     except (ValueError, CallbackInvalid) as exc:
-        return _sandbox_error(400, "BAD_REQUEST", str(exc))
+        return mtn_api.sandbox_error(400, "BAD_REQUEST", str(exc))
     payer = body.get("payer") if isinstance(body.get("payer"), dict) else {}
-    messages = [body.get("payerMessage", ""), body.get("payeeNote", "")]
     if not (isinstance(body.get("amount"), str) and body["amount"].isdigit() and isinstance(body.get("currency"), str)
             and payer.get("partyIdType") == "MSISDN" and str(payer.get("partyId", "")).isdigit()
-            and all(isinstance(text, str) and len(text) <= MESSAGE_MAX and "'" not in text for text in messages)):
-        return _sandbox_error(400, "BAD_REQUEST", "The request-to-pay body is not valid.")
+            and mtn_api.sandbox_messages_valid(body)):
+        return mtn_api.sandbox_error(400, "BAD_REQUEST", "The request-to-pay body is not valid.")
     if not cache.add(_sandbox_key(reference), body, timeout=SANDBOX_TTL_SECONDS):
-        return _sandbox_error(409, ALREADY_EXISTS, "Duplicated reference id. Creation of resource failed.")
+        return mtn_api.sandbox_error(409, ALREADY_EXISTS, "Duplicated reference id. Creation of resource failed.")
     return httpx.Response(202)
 
 
 def _sandbox_status(reference: str) -> httpx.Response:
     body = cache.get(_sandbox_key(reference))
     if body is None:
-        return _sandbox_error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
+        return mtn_api.sandbox_error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
     state, reason = SANDBOX_PAYER_OUTCOMES.get(body["payer"]["partyId"], ("SUCCESSFUL", None))
     outcome = cache.get(f"{_sandbox_key(reference)}:outcome") or {}
     if outcome:
@@ -433,8 +258,7 @@ def _sandbox_status_object(reference: str, *, status: str, reason: str | None, a
                            party_id: str, external_id: str, payer_message: str, payee_note: str) -> dict:
     data = {"amount": amount, "currency": currency}
     if status == "SUCCESSFUL":
-        digest = int(hashlib.sha256(reference.encode()).hexdigest(), 16)
-        data["financialTransactionId"] = str(10**9 + digest % (9 * 10**9))
+        data["financialTransactionId"] = mtn_api.sandbox_transaction_id(reference)
     data.update({"externalId": external_id, "payer": {"partyIdType": "MSISDN", "partyId": party_id},
                  "payerMessage": payer_message, "payeeNote": payee_note, "status": status})
     if status == "FAILED":
@@ -442,9 +266,21 @@ def _sandbox_status_object(reference: str, *, status: str, reason: str | None, a
     return data
 
 
-def _sandbox_error(status_code: int, code: str, message: str) -> httpx.Response:
-    return httpx.Response(status_code, json={"code": code, "message": message})
-
-
 def _sandbox_key(reference: str) -> str:
     return f"payments:mtn:sandbox:requesttopay:{reference}"
+
+
+# The product: defined last, as it names the sandbox answers above.
+COLLECTION = mtn_api.MtnProduct(
+    path_prefix="collection",
+    resource_path=REQUEST_TO_PAY_PATH,
+    settings_prefix="MTN_",
+    cache_namespace="payments:mtn",
+    live_use="payments",
+    # Placeholders that let the offline sandbox run when no credentials are configured.
+    sandbox_subscription_key="sandbox-subscription-key",
+    sandbox_api_user="0efc4721-b2ec-409c-bcd4-429b4cb8e8e5",
+    sandbox_api_key="sandbox-api-key",
+    sandbox_create=_sandbox_request_to_pay,
+    sandbox_status=_sandbox_status,
+)
