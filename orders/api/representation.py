@@ -56,8 +56,9 @@ def line_representation(line: OrderLine, request=None) -> dict:
     return data
 
 
-def order_representation(order: Order, request=None, *, lines=None) -> dict:
-    """`lines`: the order's lines with their items, when the caller holds them (else read)."""
+def order_representation(order: Order, request=None, *, lines=None, new: bool = False) -> dict:
+    """`lines`: the order's lines with their items, when the caller holds them (else read).
+    `new`: the order was placed in this request, so nothing has been refunded yet (not read)."""
     return {
         "id": str(order.pk),
         "customer": {"email": order.customer_email, "name": order.customer_name, "phone_number": order.customer_phone},
@@ -77,7 +78,7 @@ def order_representation(order: Order, request=None, *, lines=None) -> dict:
         "flag_sms_sent": order.flag_sms_sent, "expires_at": iso_datetime(order.expires_at),
         "created": iso_datetime(order.created), "updated": iso_datetime(order.updated),
         "payments": [payment_attempt_representation(attempt) for attempt in order.payment_attempts.all()],
-        "refunds": [refund_representation(refund) for refund in order.refunds.all()],
+        "refunds": [] if new else [refund_representation(refund) for refund in order.refunds.all()],
     }
 
 

@@ -19,16 +19,20 @@ CARD_FORM = ("cybersource payload: post the payload's fields, as they are, as a 
 
 def order_created_response(order: Order, *, response_type: str, request, lines=None) -> dict:
     """`lines`: the order's lines when the caller holds them already (a new order)."""
-    order_data = OrderSerializer(order, context={"request": request, "lines": lines}).data
     if order.status == OrderStatus.PAID:
-        return order_data
-    message = NO_PROVIDER.format(method=order.payment_method)
+        return _order_data(order, request=request, lines=lines)
     if response_type == "html":
         return {"link": payment_link_url(order.pk), "order_number": order.order_number,
                 "currency_code": order.currency}
     if _pays_by_card(order):
         return {"pay_response": _card_form(order), "order_number": order.order_number}
-    return {**order_data, "payment": _payment_request(order_data["payments"], default=message)}
+    order_data = _order_data(order, request=request, lines=lines)
+    return {**order_data, "payment": _payment_request(order_data["payments"],
+                                                      default=NO_PROVIDER.format(method=order.payment_method))}
+
+
+def _order_data(order: Order, *, request, lines) -> dict:
+    return OrderSerializer(order, context={"request": request, "lines": lines, "new": lines is not None}).data
 
 
 def _payment_request(payments: list[dict], *, default: str) -> dict:

@@ -154,5 +154,6 @@ class OrderSerializer(serializers.Serializer):
         return order_lines_representation(order.lines.all(), self.context.get("request"))
 
     def to_representation(self, order):
-        return order_representation(order, self.context.get("request"), lines=self.context.get("lines"))
+        return order_representation(order, self.context.get("request"), lines=self.context.get("lines"),
+                                    new=self.context.get("new", False))
 

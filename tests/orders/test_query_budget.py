@@ -20,3 +20,14 @@ def test_order_creation_queries_do_not_grow_with_lines(api, catalog):
     assert twenty == two
     assert count(tickets[:1]) <= two
     assert twenty <= 16
+
+
+def test_mobile_order_answer_reads_neither_the_order_again_nor_its_refunds(api, catalog):
+    """The flash-sale path: a new MOBILE order answers from what placing it wrote."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/stores/orders/", order_body((catalog.regular, 1)), format="json")
+    assert response.status_code == 201 and response.json()["refunds"] == []
+    statements = [query["sql"] for query in queries]
+    assert not any(sql.startswith("SELECT") and "payments_refund" in sql for sql in statements)
+    assert not any(sql.startswith('SELECT "orders_order"') for sql in statements)
+    assert len(statements) <= 12
