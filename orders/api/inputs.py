@@ -11,6 +11,8 @@ from orders.services import LineInput, OrderRequest, Person
 # A gate purchase is a POS sale: paid in cash or mobile cash to the agent at the gate.
 GATE_PAYMENT_METHODS = (PaymentMethod.CASH, PaymentMethod.MOBILE_CASH)
 
+# Lines per order: a storefront's cart, not a bulk import; more is refused before any pricing.
+ORDER_LINES_MAX = 50
 # Bounds on what one order line may carry (the service narrows them to what the item needs).
 TICKET_NAMES_MAX = 1000
 DATA_ENTRIES_MAX_KEYS = 50
@@ -84,7 +86,7 @@ class OrderPlaceInput(serializers.Serializer):
     is_gate_purchase = serializers.BooleanField(required=False, default=False)
     customer = OrderCustomerInput()
     payer = PersonInput(required=False, allow_null=True)
-    order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=100)
+    order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=ORDER_LINES_MAX)
 
     def validate(self, attrs):
         gate_sale = attrs["is_gate_purchase"] and attrs["payment_method"] in GATE_PAYMENT_METHODS

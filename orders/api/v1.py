@@ -11,7 +11,7 @@ from mookh.core.errors import InvalidInput
 from mookh.core.serializers import PhoneNumberField
 from orders import services
 from orders.api.filters import OrderFilter
-from orders.api.inputs import LineInputSerializer, PersonInput
+from orders.api.inputs import ORDER_LINES_MAX, LineInputSerializer, PersonInput
 from orders.api.throttles import ORDER_CREATE_THROTTLES, ORDER_LOOKUP_THROTTLES
 from orders.api.serializers import MONEY, ORDER_LINES, order_lines_representation
 from orders.models import Order, PaymentMethod
@@ -25,7 +25,7 @@ WALLETS = ("MPESA", "AIRTEL", "MTNUG", "AIRTELUG")
 class V1OrderInput(serializers.Serializer):
     customer = PersonInput()
     store_fk = serializers.UUIDField(required=False, allow_null=True)
-    order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=100)
+    order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=ORDER_LINES_MAX)
     currency = serializers.RegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
     payment_method = serializers.ChoiceField(choices=[*PaymentMethod.values, *WALLETS],
                                              help_text="A v2 method, or the mobile wallet itself (MPESA, …).")

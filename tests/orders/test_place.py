@@ -82,6 +82,12 @@ def test_payer_defaults_to_customer_for_exact_payment_method(api, catalog):
     assert api.post("/stores/orders/", body, format="json").json()["exact_payment_method"] == "AIRTEL"
 
 
+def test_order_of_50_lines_accepted(api, catalog):
+    line = {"item_id": str(catalog.regular.pk), "type_name": "store.ticket", "item_quantity": 1}
+    response = api.post("/stores/orders/", order_body(*[dict(line) for _ in range(50)]), format="json")
+    assert response.status_code == 201 and len(response.json()["order_detail"]) == 50
+
+
 def test_mobile_order_refused_when_payer_wallet_holds_another_currency(api, catalog):
     body = order_body((catalog.vvip, 1), payer={"name": "Musa", "email": "musa@example.com",
                                                  "phone_number": "+256772123456"})

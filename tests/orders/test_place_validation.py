@@ -34,6 +34,15 @@ def _refused(client, body, *path):
     return errors
 
 
+@pytest.mark.parametrize("path", ["/stores/orders/", "/stores/order/"])
+def test_order_of_more_than_50_lines_refused_before_anything_is_reserved(api, catalog, path):
+    line = {"item_id": str(catalog.regular.pk), "type_name": "store.ticket", "item_quantity": 1}
+    response = api.post(path, order_body(*[dict(line) for _ in range(51)]), format="json")
+    assert response.status_code == 400 and "no more than 50" in str(response.json()["order_detail"])
+    catalog.regular.refresh_from_db()
+    assert catalog.regular.reserved == 0  # and no order: this module's fixture checks it
+
+
 def test_refused_when_order_detail_empty_or_missing(api, catalog):
     _refused(api, order_body(), "order_detail")
     body = order_body()
