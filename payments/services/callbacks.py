@@ -1,5 +1,4 @@
 """Callbacks as they arrive: recorded first, then authenticated and read, then applied."""
-import hmac
 import logging
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from payments.providers.base import (
     CallbackInvalid, CallbackUnauthenticated, ProviderError, ProviderResult, ResultStatus,
 )
 from payments.providers.mobile import mobile_money
-from payments.services.results import callback_close, callback_record, payment_result_apply
+from payments.services.results import callback_close, callback_record, callback_token_matches, payment_result_apply
 
 logger = logging.getLogger(__name__)
 Outcome = ProviderCallback.Outcome
@@ -20,7 +19,7 @@ def mpesa_callback_receive(*, token: str, body: bytes, headers: dict, remote_add
     """An STK callback: authenticated by the secret path token (Daraja signs nothing) and by naming
     an attempt we started. The record's outcome says what the answer is."""
     record = callback_record(provider=Provider.MPESA, body=body, headers=headers, remote_addr=remote_addr)
-    if not _token_matches(token, settings.MPESA_CALLBACK_TOKEN):
+    if not callback_token_matches(token, settings.MPESA_CALLBACK_TOKEN):
         return callback_close(record, Outcome.UNAUTHENTICATED, "wrong callback token")
     try:
         result = mpesa.callback_parse(body)
@@ -34,7 +33,7 @@ def airtel_callback_receive(*, token: str, body: bytes, headers: dict, remote_ad
     the secret path token and, when AIRTEL_CALLBACK_KEY is set, by its `hash`. Even then it is only
     a hint: a final one counts once Airtel's enquiry says the same (outside any transaction)."""
     record = callback_record(provider=Provider.AIRTEL, body=body, headers=headers, remote_addr=remote_addr)
-    if not _token_matches(token, settings.AIRTEL_CALLBACK_TOKEN):
+    if not callback_token_matches(token, settings.AIRTEL_CALLBACK_TOKEN):
         return callback_close(record, Outcome.UNAUTHENTICATED, "wrong callback token")
     try:  # the callback key is the same for every country's app
         hint = airtel.callback_parse(airtel.airtel_config_from_settings("KE"), body)
@@ -78,7 +77,3 @@ def _confirmed_apply(*, provider: str, hint: ProviderResult, record: ProviderCal
         return callback_close(record, Outcome.NOT_PAID, f"callback says {hint.status}, the status query pending",
                               attempt)
     return payment_result_apply(provider=provider, result=confirmed, record=record)
-
-
-def _token_matches(given: str, expected: str) -> bool:
-    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())

@@ -7,7 +7,6 @@ customer's money does not move. A confirmation means the money moved: it is ackn
 whatever it says and never dropped: credited through `payment_apply` (once per TransID), or
 kept as UnmatchedPayment for staff.
 """
-import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from payments.models import Payment, Provider, ProviderCallback, UnmatchedPaymen
 from payments.providers import mpesa_c2b
 from payments.providers.base import CallbackInvalid
 from payments.services.crediting import payment_apply
-from payments.services.results import callback_close, callback_record
+from payments.services.results import callback_close, callback_record, callback_token_matches
 
 logger = logging.getLogger(__name__)
 Outcome = ProviderCallback.Outcome
@@ -70,17 +69,12 @@ def order_payment_refusal(order: Order | None, *, amount: Decimal, currency: str
     return None
 
 
-def _token_matches(given: str) -> bool:
-    expected = settings.MPESA_CALLBACK_TOKEN
-    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
-
-
 def paybill_validation_receive(*, token: str, body: bytes, headers: dict,
                                remote_addr: str) -> tuple[ProviderCallback, dict]:
     """Daraja asks whether to take a payment: accepted when the account number is a payable order
     that can take the amount. Returns the callback's record and the reply for Daraja."""
     record = callback_record(provider=Provider.MPESA, body=body, headers=headers, remote_addr=remote_addr)
-    if not _token_matches(token):
+    if not callback_token_matches(token, settings.MPESA_CALLBACK_TOKEN):
         return (callback_close(record, Outcome.UNAUTHENTICATED, "paybill validation: wrong callback token"),
                 mpesa_c2b.validation_reject(mpesa_c2b.OTHER_ERROR))
     try:
@@ -105,7 +99,7 @@ def paybill_confirmation_receive(*, token: str, body: bytes, headers: dict, remo
     """Daraja says a customer paid: recorded first, then credited or kept as unmatched money.
     The record's outcome says how to answer (credited, duplicate and review are all acknowledged)."""
     record = callback_record(provider=Provider.MPESA, body=body, headers=headers, remote_addr=remote_addr)
-    if not _token_matches(token):
+    if not callback_token_matches(token, settings.MPESA_CALLBACK_TOKEN):
         return callback_close(record, Outcome.UNAUTHENTICATED, "paybill confirmation: wrong callback token")
     try:
         payment = mpesa_c2b.c2b_parse(body)

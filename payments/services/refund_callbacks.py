@@ -5,7 +5,6 @@ the reversal request named: a URL with the secret MPESA_CALLBACK_TOKEN, like the
 (Daraja signs nothing). The Result names the reversal by the ConversationID Daraja acknowledged
 it with, so a Result that names no refund we sent changes nothing.
 """
-import hmac
 
 from django.conf import settings
 
@@ -13,7 +12,7 @@ from payments.models import Provider, ProviderCallback, Refund
 from payments.providers import mpesa_reversal
 from payments.providers.base import CallbackInvalid, RefundResult, ResultStatus
 from payments.services.refund_sending import refund_result_record
-from payments.services.results import callback_close, callback_record
+from payments.services.results import callback_close, callback_record, callback_token_matches
 
 Outcome = ProviderCallback.Outcome
 
@@ -22,8 +21,7 @@ def mpesa_reversal_result_receive(*, token: str, body: bytes, headers: dict, rem
                                   timed_out: bool = False) -> ProviderCallback:
     """A reversal Result (or, `timed_out`, a queue timeout): the record's outcome says what became of it."""
     record = callback_record(provider=Provider.MPESA, body=body, headers=headers, remote_addr=remote_addr)
-    expected = settings.MPESA_CALLBACK_TOKEN
-    if not (expected and hmac.compare_digest((token or "").encode(), expected.encode())):
+    if not callback_token_matches(token, settings.MPESA_CALLBACK_TOKEN):
         return callback_close(record, Outcome.UNAUTHENTICATED, "wrong callback token")
     try:
         result = mpesa_reversal.result_parse(body, timed_out=timed_out)

@@ -8,6 +8,7 @@ paid already, more than the balance, another currency) is never dropped: the att
 flagged for staff with `review_reason`, and money in the order's currency goes back through the
 provider after commit (refunds.py, late money).
 """
+import hmac
 import logging
 from decimal import Decimal
 
@@ -28,6 +29,11 @@ AMOUNT_LIMIT = Decimal("1e12")  # what PaymentAttempt.amount_received (14 digits
 REJECTED = (Outcome.INVALID, Outcome.UNAUTHENTICATED, Outcome.UNKNOWN_REFERENCE)
 RESULT_STATUS = {ResultStatus.SUCCEEDED: Status.SUCCEEDED, ResultStatus.FAILED: Status.FAILED,
                  ResultStatus.CANCELLED: Status.CANCELLED}
+
+
+def callback_token_matches(given: str, expected: str) -> bool:
+    """A callback URL's secret path token, compared in constant time; an unset secret matches nothing."""
+    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
 
 
 def callback_record(*, provider: str, body: bytes, headers: dict, remote_addr: str) -> ProviderCallback:
