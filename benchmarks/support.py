@@ -98,10 +98,12 @@ def paced_posts(url: str, bodies: list[bytes], *, rate: float, clients: int) -> 
 
 
 def queue_drop(queue: str) -> None:
-    """Delete the Celery queue `queue` a benchmark's server filled (nothing consumes it)."""
+    """Delete the Celery queue `queue` a benchmark's server filled (nothing consumes it), and the
+    batches queued beside it (mookh.core.publishing)."""
     import redis
 
-    redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")).delete(queue)
+    client = redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"))
+    client.delete(queue, *client.scan_iter(match=f"batch:*:{queue}*"))
 
 
 def free_port() -> int:

@@ -445,7 +445,8 @@ STOREFRONT_URL = env("STOREFRONT_URL", default="http://127.0.0.1:8000")
 # (order=Order) the order engine runs inside the transaction that changes the order.
 ORDER_PAID_HOOKS = ["tickets.services.tickets_issue"]
 # Run in the placement transaction of an order not paid at once: take an agent's cash or ask the
-# payer for the money (dotted paths of callables(order=, started_by=)).
+# payer for the money (dotted paths of callables(order=, started_by=) returning the requests for
+# money they made, which the new order's answer shows).
 ORDER_PAYMENT_START_HOOKS = ["payments.services.order_payment_begin"]
 # Run before an order's payment state is shown (outside any transaction): ask providers about pending payments.
 ORDER_PAYMENT_REFRESH_HOOKS = ["payments.services.order_payment_refresh"]

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from payments.services import payment_attempts_reconcile_due, payment_push, payment_reconcile
+from payments.services.attempts import PUSH_DRAIN_LIMIT, payment_pushes_drain
 from payments.services.refund_sending import refund_send, refund_status_refresh, refunds_due_ids
 
 
@@ -8,6 +9,16 @@ from payments.services.refund_sending import refund_send, refund_status_refresh,
 def payment_push_task(*, attempt_id: str):
     """Send a payment request to its provider, after the order that asked for it committed."""
     payment_push(attempt_id=attempt_id)
+
+
+@shared_task
+def payment_pushes_drain_task():
+    """One task per payment request queued in the batch; again while the batch was full."""
+    attempt_ids = payment_pushes_drain(app=payment_pushes_drain_task.app)
+    for attempt_id in attempt_ids:
+        payment_push_task.delay(attempt_id=attempt_id)
+    if len(attempt_ids) == PUSH_DRAIN_LIMIT:
+        payment_pushes_drain_task.delay()
 
 
 @shared_task(acks_late=True)

@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from mookh.core.cache import cache_count
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -67,13 +69,7 @@ def limit_hit(scope: str, identifier: str, *, rate: str | None = None) -> float 
     if current is None or not identifier:
         return None
     allowed, window, now, index = current
-    key = _key(scope, identifier, index)
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this is the first use of a new window
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+    count = cache_count(caches["default"], _key(scope, identifier, index), window + 1)
     return None if count <= allowed else max((index + 1) * window - now, 1.0)
 
 

@@ -56,8 +56,9 @@ def line_representation(line: OrderLine, request=None) -> dict:
     return data
 
 
-def order_representation(order: Order, request=None, *, lines=None, new: bool = False) -> dict:
-    """`lines`: the order's lines with their items, when the caller holds them (else read).
+def order_representation(order: Order, request=None, *, lines=None, payments=None, new: bool = False) -> dict:
+    """`lines`, `payments`: the order's lines with their items and its requests for money (the
+    payments app's attempts, newest first), when the caller holds them (else read).
     `new`: the order was placed in this request, so nothing has been refunded yet (not read)."""
     return {
         "id": str(order.pk),
@@ -77,7 +78,8 @@ def order_representation(order: Order, request=None, *, lines=None, new: bool = 
         "is_gate_purchase": order.is_gate_purchase, "flag_email_sent": order.flag_email_sent,
         "flag_sms_sent": order.flag_sms_sent, "expires_at": iso_datetime(order.expires_at),
         "created": iso_datetime(order.created), "updated": iso_datetime(order.updated),
-        "payments": [payment_attempt_representation(attempt) for attempt in order.payment_attempts.all()],
+        "payments": [payment_attempt_representation(attempt)
+                     for attempt in (order.payment_attempts.all() if payments is None else payments)],
         "refunds": [] if new else [refund_representation(refund) for refund in order.refunds.all()],
     }
 

@@ -17,22 +17,24 @@ CARD_FORM = ("cybersource payload: post the payload's fields, as they are, as a 
              "(the buyer pays on the card gateway's page).")
 
 
-def order_created_response(order: Order, *, response_type: str, request, lines=None) -> dict:
-    """`lines`: the order's lines when the caller holds them already (a new order)."""
+def order_created_response(order: Order, *, response_type: str, request, lines=None, payments=None) -> dict:
+    """`lines`, `payments`: the order's lines and requests for money when the caller holds them
+    already (a new order)."""
     if order.status == OrderStatus.PAID:
-        return _order_data(order, request=request, lines=lines)
+        return _order_data(order, request=request, lines=lines, payments=payments)
     if response_type == "html":
         return {"link": payment_link_url(order.pk), "order_number": order.order_number,
                 "currency_code": order.currency}
     if _pays_by_card(order):
         return {"pay_response": _card_form(order), "order_number": order.order_number}
-    order_data = _order_data(order, request=request, lines=lines)
+    order_data = _order_data(order, request=request, lines=lines, payments=payments)
     return {**order_data, "payment": _payment_request(order_data["payments"],
                                                       default=NO_PROVIDER.format(method=order.payment_method))}
 
 
-def _order_data(order: Order, *, request, lines) -> dict:
-    return OrderSerializer(order, context={"request": request, "lines": lines, "new": lines is not None}).data
+def _order_data(order: Order, *, request, lines, payments) -> dict:
+    return OrderSerializer(order, context={"request": request, "lines": lines, "payments": payments,
+                                           "new": lines is not None}).data
 
 
 def _payment_request(payments: list[dict], *, default: str) -> dict:

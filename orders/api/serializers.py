@@ -155,5 +155,5 @@ class OrderSerializer(serializers.Serializer):
 
     def to_representation(self, order):
         return order_representation(order, self.context.get("request"), lines=self.context.get("lines"),
-                                    new=self.context.get("new", False))
+                                    payments=self.context.get("payments"), new=self.context.get("new", False))
 

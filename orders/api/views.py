@@ -49,9 +49,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             idempotency_key=request.headers.get("Idempotency-Key") or None)
         if placed.first_body is not None:
             return Response(placed.first_body, status=placed.first_status)
-        order, lines = (self._fresh(placed.order), None) if placed.replayed else (placed.order, placed.lines)
-        body = order_created_response(order, lines=lines, response_type=data.validated_data["response_type"],
-                                      request=request)
+        if placed.replayed:
+            order, lines, payments = self._fresh(placed.order), None, None
+        else:
+            order, lines, payments = placed.order, placed.lines, placed.payments
+        body = order_created_response(order, lines=lines, payments=payments,
+                                      response_type=data.validated_data["response_type"], request=request)
         if placed.key:
             services.idempotency_response_store(key=placed.key, status=status.HTTP_201_CREATED, body=body)
         return Response(body, status=status.HTTP_201_CREATED)

@@ -22,6 +22,7 @@ class Placement:
     order: Order
     key: str | None  # the stored (caller-scoped) key, to keep the answer under
     lines: list | None = None  # the new order's lines as written (None for an earlier order)
+    payments: list | None = None  # its requests for money as made (None: read them)
     replayed: bool = False  # the order is an earlier request's
     first_status: int | None = None  # its stored answer, once the first request has kept it
     first_body: dict | None = None
@@ -53,7 +54,7 @@ def order_place_idempotent(request: OrderRequest, *, idempotency_key: str | None
     """
     if not idempotency_key:
         placed = order_place(request, placed_by=placed_by)
-        return Placement(order=placed.order, lines=placed.lines, key=None)
+        return Placement(order=placed.order, lines=placed.lines, payments=placed.payments, key=None)
     if not KEY_MIN_LENGTH <= len(idempotency_key) <= KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": f"Use {KEY_MIN_LENGTH} to {KEY_MAX_LENGTH} characters "
                                                "(a UUID fits)."})
@@ -63,7 +64,7 @@ def order_place_idempotent(request: OrderRequest, *, idempotency_key: str | None
         try:
             placed = order_place(request, placed_by=placed_by,
                                  idempotency=IdempotencyClaim(key=key, request_hash=request_hash))
-            return Placement(order=placed.order, lines=placed.lines, key=key)
+            return Placement(order=placed.order, lines=placed.lines, payments=placed.payments, key=key)
         except IdempotencyKeyTaken:
             earlier = _earlier(key, request_hash)
     return Placement(order=earlier.order, key=key, replayed=True, first_status=earlier.response_status,

@@ -10,31 +10,35 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from mookh.core.errors import InvalidInput, NotFound
-from orders.models import Order, OrderChannel, OrderStatus, PaymentMethod
+from orders.models import Order, OrderChannel, PaymentMethod
 from orders.selectors import order_get_for_contact
 from orders.services.lifecycle import order_mark_paid
 
 
-def payment_start(*, order: Order, started_by=None) -> str:
+def payment_start(*, order: Order, started_by=None) -> list | None:
     """A zero-amount order is paid at once; for the others ORDER_PAYMENT_START_HOOKS take the
     money (an agent's CASH) or ask the payer for it. API clients take the money themselves and
     say so through the order's status, so their orders wait whatever the amount.
 
-    Returns "paid" or "waiting". It runs inside the placement transaction, so it and the hooks
-    may only touch the database: a gateway call belongs in a task queued with transaction.on_commit.
+    Returns the requests for money the hooks made (each hook returns those it made), as the
+    order's `payments` show them, or None for an order paid at once (read them). It runs inside
+    the placement transaction, so it and the hooks may only touch the database: a gateway call
+    belongs in a task queued with transaction.on_commit.
     """
     if order.order_channel == OrderChannel.API:
-        return "waiting"
+        return []
+    payments = []
     if order.order_amount == 0:
         order_mark_paid(order_id=order.pk)
     else:
         for path in settings.ORDER_PAYMENT_START_HOOKS:
-            import_string(path)(order=order, started_by=started_by)
+            payments += import_string(path)(order=order, started_by=started_by) or []
     if order.order_amount == 0 or order.payment_method == PaymentMethod.CASH:
         # Paid at once: read what paying wrote. Other hooks only ask for the money (no read, on
         # the path every flash-sale order takes).
         order.refresh_from_db()
-    return "paid" if order.status == OrderStatus.PAID else "waiting"
+        return None
+    return payments
 
 
 def payment_record(*, order_id, amount: Decimal, currency: str, provider: str, reference: str,

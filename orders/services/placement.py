@@ -36,11 +36,12 @@ class IdempotencyKeyTaken(Exception):
 
 @dataclass(frozen=True)
 class PlacedOrder:
-    """A new order and its lines as written, their items loaded: enough to answer the buyer
-    without reading the order again."""
+    """A new order, its lines as written (items loaded) and the requests for money made with it
+    (the payments app's attempts): enough to answer the buyer without reading the order again."""
 
     order: Order
     lines: list[OrderLine]
+    payments: list | None  # None: not known here (an order paid at once), read them
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,11 @@ def _order_place(request: OrderRequest, *, placed_by, idempotency: IdempotencyCl
                              email=priced.buyer.email, phone=priced.buyer.phone)
     _tickets_reserve(priced.lines)
     order_created_messages(order, lines=order_lines)
-    payment_start(order=order, started_by=placed_by)
+    payments = payment_start(order=order, started_by=placed_by)
     logger.info("placed order %s (%s, %s %s, %d lines)", order.order_number, order.payment_method,
                 order.order_amount, order.currency, len(order_lines))
     metrics.order_placed(channel=order.order_channel, payment_method=order.payment_method)
-    return PlacedOrder(order=order, lines=order_lines)
+    return PlacedOrder(order=order, lines=order_lines, payments=payments)
 
 
 def _order_create(request: OrderRequest, priced: PricedOrder, *, placed_by, now) -> Order:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from mookh.core.errors import NotFound
-from mookh.core.publishing import task_publish
+from mookh.core.publishing import batch_add, batch_take
 from orders.errors import OrderNotPayable
 from orders.models import Order, PaymentMethod
 from orders.selectors import installments_amount
@@ -27,6 +27,9 @@ Status = PaymentAttempt.Status
 # reaches the phone twice. Longer than reconciliation lets an attempt stay STARTING.
 PUSH_CLAIM_KEY = "payments:push:{attempt_id}"
 PUSH_CLAIM_SECONDS = 3600
+# Attempts whose request is to be sent wait in this batch; one drain takes at most this many.
+PUSH_BATCH = "payment-pushes"
+PUSH_DRAIN_LIMIT = 500
 # The callback route of each provider (its URL name) and what its path carries: M-Pesa's and
 # Airtel's a secret token (Airtel's URL is set once in the Airtel app), MTN's the attempt's reference.
 CALLBACK_ROUTES = {
@@ -36,21 +39,21 @@ CALLBACK_ROUTES = {
 }
 
 
-def order_payment_begin(*, order: Order, started_by=None) -> None:
+def order_payment_begin(*, order: Order, started_by=None) -> list[PaymentAttempt]:
     """ORDER_PAYMENT_START_HOOKS: run in the placement transaction of an order not paid at once.
 
     A CASH order's agent took the money: it is credited now. A mobile-money order to be paid now
     asks the payer's phone for the amount due (the first installment of an installment order)
     once the order is committed. Pay-later orders wait for the buyer; methods not wired yet
-    leave the order waiting, as its answer says.
+    leave the order waiting, as its answer says. Returns the attempts it made.
     """
     if order.payment_method == PaymentMethod.CASH:
         order_cash_take(order=order, started_by=started_by)
-        return
+        return []
     money = mobile_money(order.exact_payment_method)
     if order.payment_method != PaymentMethod.MOBILE or money is None or order.is_pay_later:
-        return
-    payment_attempt_create(order=order, provider=money.provider, amount=installments_amount(order))
+        return []
+    return [payment_attempt_create(order=order, provider=money.provider, amount=installments_amount(order))]
 
 
 def payment_attempt_create(*, order: Order, provider: str, amount=None, method: str | None = None,
@@ -70,11 +73,19 @@ def payment_attempt_create(*, order: Order, provider: str, amount=None, method: 
 
 
 def _push_queue(attempt_id) -> None:
-    """Queue the request; never raises (a broker outage leaves the attempt STARTING, visible to staff)."""
-    from payments.tasks import payment_push_task  # the tasks module imports this one
+    """Queue the request, in a batch (a flash sale's orders each pay one Redis round trip here,
+    not a Celery publish). Never raises: an attempt whose request could not be queued, or whose
+    batch Redis lost, stays STARTING, and reconciliation sends it."""
+    from payments.tasks import payment_push_task, payment_pushes_drain_task  # they import this module
 
-    if not task_publish(payment_push_task, kwargs={"attempt_id": str(attempt_id)}):
+    if not batch_add(PUSH_BATCH, str(attempt_id), task=payment_push_task, item_kwarg="attempt_id",
+                     drain_task=payment_pushes_drain_task):
         logger.warning("could not queue the payment request of attempt %s", attempt_id)
+
+
+def payment_pushes_drain(*, app) -> list[str]:
+    """The attempts queued by `_push_queue` since the last drain (up to PUSH_DRAIN_LIMIT)."""
+    return batch_take(PUSH_BATCH, app=app, limit=PUSH_DRAIN_LIMIT)
 
 
 def payment_push(*, attempt_id) -> PaymentAttempt:

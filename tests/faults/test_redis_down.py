@@ -1,11 +1,17 @@
 """Redis (the broker, and the cache on its db 1) down while orders are placed: every order is
 placed without waiting on it, and once it is back every message is delivered, once."""
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 
 from notifications.models import OutboxMessage
 from notifications.services import messages_sweep
 from notifications.tasks import messages_sweep_task
+from payments.models import PaymentAttempt
+from payments.services.reconciliation import STARTING_RESEND_AFTER
+from payments.tasks import payments_reconcile_due_task
 from tests.celery_worker import wait_for
 from tests.faults.messages import deliveries, file_backends
 from tests.notifications.helpers import message_age
@@ -79,3 +85,31 @@ def test_cache_answers_as_an_empty_cache_while_its_redis_is_down_and_is_used_aga
     redis_server.start()
     assert cache.add("counter", 5) is True
     assert cache.incr("counter") == 6
+
+
+def test_mobile_orders_placed_while_redis_was_down_get_their_prompt_once_it_is_back(
+        api, catalog, broker, start_worker, settings, caplog):
+    """The payment request's batch lives in the broker's Redis: with Redis down the order is still
+    placed at once, its attempt waits STARTING in the database, and reconciliation sends it once."""
+    settings.CACHES = {"default": {"BACKEND": "mookh.core.cache.RedisCache", "LOCATION": broker.url(1)}}
+    settings.SERVER_DOWN_PAUSE_SECONDS = 300
+    start_worker()
+    broker.stop()
+    caplog.clear()
+    order_ids = []
+    for n in range(4):
+        body = order_body((catalog.vvip, 1))
+        body["customer"].update(email=f"payer{n}@example.com", phone_number=f"+2547202{n:05d}")
+        response = api.post("/stores/orders/", body, format="json")
+        assert response.status_code == 201, response.json()
+        order_ids.append(response.json()["id"])
+    assert caplog.text.count("could not queue the payment request") == 4
+    assert caplog.text.count("for payment-pushes") == 1  # and only the first one waited on Redis
+    attempts = PaymentAttempt.objects.filter(order_id__in=order_ids)
+    assert [attempt.status for attempt in attempts] == ["STARTING"] * 4
+
+    broker.start()
+    attempts.update(created=F("created") - STARTING_RESEND_AFTER - timedelta(seconds=1))
+    payments_reconcile_due_task.delay()  # what beat queues every 30 s, run by the worker
+    wait_for(lambda: attempts.filter(status="PENDING").count() == 4, timeout=60)
+    assert len({attempt.provider_reference for attempt in attempts}) == 4

@@ -54,7 +54,8 @@ def _sign_in_elsewhere(caches: dict, email: str, password: str) -> int:
 @pytest.fixture
 def shared_cache():
     prefix = f"test-throttles-{uuid.uuid4().hex}"
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    # The backend production runs (settings put it in place of Django's own Redis cache).
+    caches = {"default": {"BACKEND": "mookh.core.cache.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": prefix}}
     try:
         with override_settings(CACHES=caches):  # resets django.core.cache.caches on enter and exit
@@ -76,3 +77,29 @@ def test_login_limit_holds_in_another_process_when_cache_is_redis(api, settings,
     assert statuses == [401, 401, 401, 429]
     assert _sign_in_elsewhere(shared_cache, "victim@example.com", PASSWORD) == 429
     assert _sign_in_elsewhere(shared_cache, "neighbour@example.com", PASSWORD) == 200
+
+
+def test_limit_counts_in_one_redis_round_trip_and_the_window_expires(settings, shared_cache):
+    """Each use of a limit is one pipelined SET NX + INCR on Redis; the key lives one window."""
+    from django.core.cache import caches
+
+    from mookh.core.throttling import limit_hit
+
+    backend = caches["default"]
+    client = backend._cache.get_client(write=True)
+    sent = []
+    original = client.connection_pool.get_connection
+
+    def counting(*args, **kwargs):
+        sent.append(args)
+        return original(*args, **kwargs)
+
+    client.connection_pool.get_connection = counting
+    try:
+        waits = [limit_hit("probe", "caller", rate="2/hour") for _ in range(3)]
+    finally:
+        client.connection_pool.get_connection = original
+    assert waits[:2] == [None, None] and waits[2] > 0
+    assert len(sent) == 3  # one connection checkout, so one round trip, per use
+    keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{backend.key_prefix}:*probe*"))
+    assert len(keys) == 1 and 3600 <= redis.Redis.from_url(REDIS_URL).ttl(keys[0]) <= 3601
