@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django_structlog.middlewares.RequestMiddleware",
     # Before anything that may answer on its own, so that those answers carry CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Before any middleware that reads the body (CSRF reads forms): too large is refused unread.
+    "mookh.core.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mookh.core.error_pages.JsonNotFoundMiddleware",
     # Serves /static/ (collectstatic's STATIC_ROOT) under gunicorn too; runserver serves it with DEBUG.
@@ -133,6 +135,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies (mookh.core.body_limit): a larger Content-Length is answered 413 unread. JSON and
+# forms on every route; multipart uploads (posters, photos: 5 MB images) more; and the routes below.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
+UPLOAD_BODY_MAX_BYTES = env.int("UPLOAD_BODY_MAX_BYTES", default=8 * 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_BY_ROUTE = {
+    # Sold album files (up to 200 MB each, stores.api.fields) and their form fields.
+    "album-media-file-list": env.int("MEDIA_FILE_UPLOAD_BODY_MAX_BYTES", default=210 * 1024 * 1024),
+    # /v1 order imports (up to 2000 orders), parsed with this bound (orders.voucherify.api.plumbing).
+    "voucherify-orders-import": DATA_UPLOAD_MAX_MEMORY_SIZE,
+}
 
 # Throttles, per-account limits and per-recipient message limits count in this cache, so every
 # process must share it. CACHE_URL wins; without it, a Redis broker lends db 1 of its server;
@@ -261,8 +273,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mookh.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # A view that names its own throttles replaces these (tests/core/test_route_limits.py lists each route's).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle",
+                                 "mookh.core.throttling.ApiAddressLimit"],
     "DEFAULT_THROTTLE_RATES": {
+        # Every API route without a per-address limit of its own: generous (carrier NAT).
+        "api_address": env("THROTTLE_API_ADDRESS", default="1200/min"),
+        # Album file downloads per link (each paid line's file has its own).
+        "download_link": env("THROTTLE_DOWNLOAD_LINK", default="20/hour"),
+        # The OpenAPI schema, generated on each request (seconds of CPU), per address.
+        "schema_address": env("THROTTLE_SCHEMA_ADDRESS", default="30/min"),
+        # /metrics: refused scrapes (wrong or no token) per address before even the right token is refused.
+        "metrics_failures": env("THROTTLE_METRICS_FAILURES", default="30/hour"),
         # Accounts (users.api.views): per email named in the body (the account an attacker targets,
         # whatever address they come from) and generously per client address (carrier NAT).
         "login": env("THROTTLE_LOGIN", default="20/hour"),
@@ -298,6 +320,8 @@ REST_FRAMEWORK = {
         # The payment page: prompts per order and per phone (no one's phone is flooded with
         # prompts), its status poll and card checkouts per address.
         "payment_prompt_order": env("THROTTLE_PAYMENT_PROMPT_ORDER", default="10/hour"),
+        # A rate of one is a cool-down: one prompt sent per order, then none for 30 s (a double press).
+        "payment_prompt_order_cooldown": env("THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN", default="1/30s"),
         "payment_prompt_phone": env("THROTTLE_PAYMENT_PROMPT_PHONE", default="10/hour"),
         "payment_link_address": env("THROTTLE_PAYMENT_LINK_ADDRESS", default="600/min"),
         # Store API keys: issued per owner; the /v1 API per key, and its imports and exports per store.

@@ -6,13 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from mookh.core.api import optional_slash_path
 from mookh.core.health import health
 from mookh.core.metrics import metrics_page
+from mookh.core.throttling import per_address
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     optional_slash_path("health/", health, name="health"),
     # Prometheus, for a scraper holding METRICS_TOKEN; a 404 like any unknown path for everyone else.
     optional_slash_path("metrics/", metrics_page, name="metrics"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Generating the schema takes a second or more of CPU: limited per address more tightly than the API.
+    path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[per_address("schema_address")]), name="schema"),
     # Swagger UI from this server's static files; its start-up script comes from ?script, not inline.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("users/", include("stores.api.invitation_urls")),  # users/invitations/: agent invitations

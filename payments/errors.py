@@ -54,3 +54,15 @@ class UnmatchedPaymentNotRefundable(DomainError):
 
     code = "no_refund_api"
     message = "This provider cannot refund the money through its API."
+
+
+class PromptTooSoon(DomainError):
+    """A prompt for this order left moments ago (a double press): 429 with Retry-After."""
+
+    status = 429
+    code = "prompt_too_soon"
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"A payment request was just sent to this order's phone: wait {retry_after} seconds "
+                         "before asking again.", retry_after=retry_after)

@@ -3,9 +3,11 @@
 A test that keeps a table keyed by route name (authorization, limits…) compares its keys with
 `api_routes()`, so that a new route fails that test until someone decides what it should do.
 """
+import re
+import uuid
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 # Django's own pages and the static/media file server are not the API.
 NOT_API_PREFIXES = ("admin/", "^media/")
@@ -53,3 +55,13 @@ def api_routes() -> list[Route]:
         name = entry.name or pattern
         routes.setdefault(name, Route(name, pattern, _methods(entry.callback), entry.callback))
     return list(routes.values())
+
+
+def sample_path(route: Route) -> str:
+    """A path that reaches the route's view: a new UUID for each id, "abc123" for other values."""
+    names = re.findall(r"\(\?P<(\w+)>", route.pattern)
+    uuids = [name for name in names if name.endswith(("pk", "_id")) and name not in ("action_id", "export_id")]
+    try:
+        return reverse(route.name, kwargs={name: str(uuid.uuid4()) if name in uuids else "abc123" for name in names})
+    except NoReverseMatch:  # an unnamed catch-all (/v1/…): any path under its prefix
+        return "/" + route.pattern.split("^")[0] + "no-such-route"

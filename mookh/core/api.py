@@ -29,7 +29,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.details}
         response = Response(body, status=exc.status)
-        if exc.status == status.HTTP_503_SERVICE_UNAVAILABLE:
+        if exc.status in (status.HTTP_429_TOO_MANY_REQUESTS, status.HTTP_503_SERVICE_UNAVAILABLE):
             response["Retry-After"] = str(getattr(exc, "retry_after", 1))
         logger.info("domain error %s on %s", exc.code, context["request"].path)
         return response

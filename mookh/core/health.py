@@ -5,6 +5,8 @@ from django.db import connection
 from django.http import JsonResponse
 from kombu import Connection
 
+from mookh.core.throttling import address_limited
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,6 +32,7 @@ def _broker_status() -> str:
         return "unreachable"
 
 
+@address_limited("api_address")
 def health(request):
     database = "ok" if _database_ok() else "unreachable"
     broker = _broker_status()

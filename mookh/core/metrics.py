@@ -22,7 +22,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from mookh.core.throttling import client_address, limit_hit, limit_reached
+
 logger = logging.getLogger(__name__)
+METRICS_FAILURES = "metrics_failures"
 
 ORDERS_PLACED = Counter("mookh_orders_placed", "Orders placed, by channel and payment method.",
                         ["channel", "payment_method"])
@@ -86,7 +89,14 @@ def metrics_page(request):
     """Prometheus's text format, for a scraper that sends `Authorization: Bearer METRICS_TOKEN`.
     Without the token (or with none configured), or with another method than GET, the page
     answers like a path that does not exist."""
-    if request.method not in ("GET", "HEAD") or not _token_given(request):
+    address = client_address(request)
+    # Over the limit of refusals, even the right token is refused: a token cannot be guessed.
+    if limit_reached(METRICS_FAILURES, address) or request.method not in ("GET", "HEAD") \
+            or not _token_given(request):
+        limit_hit(METRICS_FAILURES, address)
         raise Http404
     body = generate_latest(_registry()) + generate_latest(_GaugesReadNow())
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+metrics_page.limit_scopes = (METRICS_FAILURES,)

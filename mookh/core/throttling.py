@@ -6,9 +6,13 @@ by the client's address or by what the request names (an email, a phone, an orde
 that an attacker who rotates addresses still runs into the limit of the account they target,
 while per-address limits stay generous for the thousands of buyers behind one carrier NAT.
 
+A rate of one ("1/30s") is a cool-down instead: after a use, none until that long has passed
+since it (a fixed window would let two uses straddle its boundary).
+
 The client's address is REMOTE_ADDR unless NUM_PROXIES (settings) says that many proxies of our
 own stand in front: only then is the matching entry of X-Forwarded-For believed.
 """
+import functools
 import hashlib
 import math
 import time
@@ -16,10 +20,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache, caches
-
-from mookh.core.cache import cache_count
+from django.http import JsonResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from mookh.core.cache import cache_count
 
 Identify = Callable[[object, object], list[str]]
 
@@ -69,8 +74,21 @@ def limit_hit(scope: str, identifier: str, *, rate: str | None = None) -> float 
     if current is None or not identifier:
         return None
     allowed, window, now, index = current
+    if allowed == 1:
+        return _cooldown_hit(_key(scope, identifier, 0), window, now)
     count = cache_count(caches["default"], _key(scope, identifier, index), window + 1)
     return None if count <= allowed else max((index + 1) * window - now, 1.0)
+
+
+def _cooldown_hit(key: str, period: int, now: float) -> float | None:
+    """One use per `period` seconds: the key holds when the cool-down ends."""
+    for _ in range(2):  # a second try when the cool-down ended between `add` and `get`
+        if cache.add(key, now + period, timeout=period):
+            return None
+        until = cache.get(key)
+        if until is not None and until > now:
+            return max(until - now, 1.0)
+    return None
 
 
 def limit_reached(scope: str, identifier: str, *, rate: str | None = None) -> float | None:
@@ -80,6 +98,9 @@ def limit_reached(scope: str, identifier: str, *, rate: str | None = None) -> fl
     if current is None or not identifier:
         return None
     allowed, window, now, index = current
+    if allowed == 1:
+        until = cache.get(_key(scope, identifier, 0))
+        return None if until is None or until <= now else max(until - now, 1.0)
     if (cache.get(_key(scope, identifier, index)) or 0) < allowed:
         return None
     return max((index + 1) * window - now, 1.0)
@@ -91,6 +112,9 @@ class LimitThrottle(BaseThrottle):
 
     scope: str = ""
     identify: Identify
+    # What it counts per: "address" (every public route has such a limit), "body" (a value the
+    # request names), "order", "key"… (tests/core/test_route_limits.py reads it).
+    keyed_by: str = ""
 
     def __init__(self):
         self._wait: float | None = None
@@ -110,7 +134,48 @@ class LimitThrottle(BaseThrottle):
 def per_address(scope: str) -> type[LimitThrottle]:
     """A generous limit per client address (many honest buyers share one carrier address)."""
     return type(f"PerAddress_{scope}", (LimitThrottle,),
-                {"scope": scope, "identify": staticmethod(lambda request, view: [client_address(request)])})
+                {"scope": scope, "keyed_by": "address",
+                 "identify": staticmethod(lambda request, view: [client_address(request)])})
+
+
+def per_path_value(scope: str, name: str) -> type[LimitThrottle]:
+    """A limit per value of the path's `name` (an order id, a download link): what is targeted."""
+    return type(f"PerPath_{scope}", (LimitThrottle,),
+                {"scope": scope, "keyed_by": name,
+                 "identify": staticmethod(lambda request, view: [str(view.kwargs.get(name, ""))])})
+
+
+# Every DRF view's limit unless it names its own (REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]).
+ApiAddressLimit = per_address("api_address")
+
+
+def _throttled_json(request, seconds: int) -> JsonResponse:
+    """DRF's 429 body and code, for a view outside DRF."""
+    return JsonResponse({"detail": f"Request was throttled. Expected available in {seconds} seconds.",
+                         "code": "throttled"}, status=429)
+
+
+def address_limited(scope: str, *, refused: Callable[[object, int], object] | None = None):
+    """A per-address limit for a plain Django view (DRF views take `per_address` throttles); counts
+    with them under the same scope. `refused(request, seconds)` answers instead of the JSON 429
+    (a page for browsers); Retry-After is set either way. The view lists its scopes in
+    `limit_scopes`."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def limited(request, *args, **kwargs):
+            wait = limit_hit(scope, f"{scope}:{client_address(request)}")
+            if wait is None:
+                return view(request, *args, **kwargs)
+            seconds = max(math.ceil(wait), 1)
+            response = (refused or _throttled_json)(request, seconds)
+            response["Retry-After"] = str(seconds)
+            return response
+
+        limited.limit_scopes = (*getattr(view, "limit_scopes", ()), scope)
+        return limited
+
+    return decorate
 
 
 def _value_at(data, path: str):
@@ -141,4 +206,5 @@ def per_value(scope: str, *paths: str, normalize: Callable[[str], str] = lambda 
                 found.append(f"{path}={normalize(value)}")
         return found
 
-    return type(f"PerValue_{scope}", (LimitThrottle,), {"scope": scope, "identify": staticmethod(identify)})
+    return type(f"PerValue_{scope}", (LimitThrottle,),
+                {"scope": scope, "keyed_by": "body", "identify": staticmethod(identify)})

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from mookh.core.throttling import ApiAddressLimit, per_path_value
 from orders.downloads import album_file_for_download
 
 
@@ -24,6 +25,8 @@ class AlbumFileDownloadView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    # Per link too: a link passed around cannot serve a file to everyone.
+    throttle_classes = [per_path_value("download_link", "token"), ApiAddressLimit]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FileNegotiation
 

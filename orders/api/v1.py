@@ -173,7 +173,7 @@ class V1OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if self.action == "verify_order":  # order numbers are short: no enumeration
             return [throttle() for throttle in ORDER_LOOKUP_THROTTLES]
         if self.action in ("create", "validate_order"):
-            return [throttle() for throttle in ORDER_CREATE_THROTTLES]
+            return [*(throttle() for throttle in ORDER_CREATE_THROTTLES), *super().get_throttles()]
         return super().get_throttles()
 
     @extend_schema(request=V1OrderInput, responses={201: V1OrderSerializer})

@@ -32,7 +32,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_throttles(self):
         if self.action == "create":
-            return [throttle() for throttle in ORDER_CREATE_THROTTLES]
+            return [*(throttle() for throttle in ORDER_CREATE_THROTTLES), *super().get_throttles()]
         return super().get_throttles()
 
     def get_queryset(self):

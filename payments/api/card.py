@@ -11,10 +11,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mookh.core.throttling import client_address, limit_hit, per_address
+from mookh.core.throttling import address_limited, client_address, per_address
 from orders.api.responses import CARD_FORM
 from payments import selectors
-from payments.api.html import html_page
+from payments.api.html import html_page, too_many_requests_page
 from payments.api.pages import ORDER_ID, PageFormView, link_path
 from payments.models import PaymentAttempt, ProviderCallback
 from payments.services import card
@@ -104,18 +104,15 @@ def _receipt_outcome(record: ProviderCallback, order) -> tuple[str, str, str]:
 
 
 @csrf_exempt  # posted cross-site by the gateway's page: the receipt's signature is what authenticates it
+@address_limited("payment_link_address", refused=too_many_requests_page)
 @require_http_methods(["GET", "POST"])
 def receipt_page(request, order_id):
     """Where the gateway sends the buyer's browser back with the signed receipt (the same receipt
     reaches the Merchant POST URL; whichever comes first credits the order)."""
     if request.method == "GET":  # a reload or a bookmark: the payment page says where things stand
         return HttpResponseRedirect(link_path("payment-link", order_id))
-    address = client_address(request)
-    if limit_hit("payment_callback_address", f"receipt:{address}"):
-        return html_page(request, "payments/receipt.html", {"tone": "error", "heading": "Too many requests",
-                                                            "text": "Wait a minute and reload."}, status=429)
     record = card.cybersource_receipt_receive(body=request.body, headers=callback_headers(request),
-                                              remote_addr=address)
+                                              remote_addr=client_address(request))
     page = selectors.payment_page_get(order_id=order_id)
     if page is None:
         raise Http404
@@ -126,6 +123,7 @@ def receipt_page(request, order_id):
 
 
 @csrf_exempt  # stands for the gateway's page, which the buyer's browser posts to from the payment page
+@address_limited("payment_sandbox_address", refused=too_many_requests_page)
 @require_POST
 def cybersource_sandbox_pay_page(request):
     """PAYMENTS_MODE=sandbox: the gateway's pay page. The checkout form shows a test card form;

@@ -30,6 +30,12 @@ def html_page(request, template: str, context: dict, *, status: int = 200, form_
     return response
 
 
+def too_many_requests_page(request, seconds: int) -> HttpResponse:
+    """The 429 of a page a browser shows (the caller sets Retry-After)."""
+    return html_page(request, "payments/receipt.html", {
+        "tone": "error", "heading": "Too many requests", "text": f"Wait {seconds} seconds and reload."}, status=429)
+
+
 def csrf_refusal(request) -> str | None:
     """Why Django's CSRF protection refuses this form post, or None when it passes."""
     request = getattr(request, "_request", request)

@@ -18,12 +18,12 @@ from rest_framework.views import APIView
 
 from mookh.core.errors import DomainError, InvalidInput, NotFound
 from mookh.core.parsers import JSONParser
-from mookh.core.throttling import LimitThrottle, per_address, per_value
+from mookh.core.throttling import address_limited, per_address, per_path_value, per_value
 from orders.api.representation import payment_attempt_representation
 from orders.api.serializers import PaymentAttemptOutput
 from orders.models import OrderStatus
 from payments import selectors
-from payments.api.html import csrf_refusal, html_page
+from payments.api.html import csrf_refusal, html_page, too_many_requests_page
 from payments.services import links
 from payments.services.card import cards_accepted
 
@@ -60,6 +60,7 @@ def payment_page_response(request, *, order_id, attempt_id=None, error: str = ""
     return html_page(request, "payments/link.html", context, status=status)
 
 
+@address_limited("payment_link_address", refused=too_many_requests_page)
 @require_safe
 def payment_page(request, order_id):
     return payment_page_response(request, order_id=order_id, attempt_id=request.GET.get("attempt"))
@@ -105,14 +106,12 @@ class PageFormView(APIView):
         except exceptions.APIException:
             form = {}
         code = exc.status if isinstance(exc, DomainError) else exc.status_code
-        return payment_page_response(self.request, order_id=self.kwargs["order_id"], error=_error_text(exc),
-                                     status=code, form=form)
-
-
-def per_order(scope: str) -> type[LimitThrottle]:
-    """A limit per order named in the path."""
-    return type(f"PerOrder_{scope}", (LimitThrottle,),
-                {"scope": scope, "identify": staticmethod(lambda request, view: [str(view.kwargs.get("order_id"))])})
+        response = payment_page_response(self.request, order_id=self.kwargs["order_id"], error=_error_text(exc),
+                                         status=code, form=form)
+        retry_after = exc.wait if isinstance(exc, exceptions.Throttled) else getattr(exc, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
 
 
 def _digits(value: str) -> str:
@@ -127,8 +126,13 @@ class PromptInput(serializers.Serializer):
 
 
 class PaymentLinkPayView(PageFormView):
-    throttle_classes = [per_order("payment_prompt_order"),
-                        per_value("payment_prompt_phone", "phone_number", normalize=_digits)]
+    throttle_classes = [per_path_value("payment_prompt_order", "order_id"),
+                        per_value("payment_prompt_phone", "phone_number", normalize=_digits),
+                        per_address("payment_link_address")]
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail="Too many payment requests for this order, this phone or "
+                                                "from this network.")
 
     @extend_schema(operation_id="payments_links_pay", parameters=[ORDER_ID], request=PromptInput, responses={
         202: inline_serializer("PaymentPromptOutput", {"payment": PaymentAttemptOutput(),
@@ -138,7 +142,9 @@ class PaymentLinkPayView(PageFormView):
                                          "or a method not available yet (code method_unavailable)."),
         404: OpenApiResponse(description="No such order."),
         409: OpenApiResponse(description="The order is paid, expired or cancelled (not_payable)."),
-        429: OpenApiResponse(description="Too many prompts for this order or this phone.")},
+        429: OpenApiResponse(description="Too many prompts for this order or this phone; or one was sent to "
+                                         "this order in the last 30 s (code prompt_too_soon). Retry-After says "
+                                         "when to ask again.")},
         description="Ask a phone for the amount due now (the next installment of an installment order) "
                     "by mobile money; the request leaves after the attempt is recorded.")
     def post(self, request, order_id):

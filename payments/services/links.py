@@ -1,6 +1,7 @@
 """The payment page's mobile money button: ask a phone the buyer names for what is due now; and
 its status poll, which asks the provider about a prompt whose callback is late."""
 import logging
+import math
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -9,9 +10,11 @@ from django.utils import timezone
 
 from mookh.core.errors import InvalidInput
 from mookh.core.phone import InvalidPhoneNumber, phone_country, phone_normalize
+from mookh.core.throttling import limit_hit
 from orders.errors import OrderNotPayable
 from orders.models import Order
 from orders.services.lifecycle import order_lock
+from payments.errors import PromptTooSoon
 from payments.models import PaymentAttempt
 from payments.providers.mobile import mobile_money
 from payments.selectors import METHOD_COUNTRY, METHOD_LABELS, order_amount_due_now, order_payment_state
@@ -20,6 +23,7 @@ from payments.services.attempts import order_payment_refresh, payment_attempt_cr
 logger = logging.getLogger(__name__)
 # A prompt pending this long is asked about, at most this often per order (the page polls every few seconds).
 REFRESH_AFTER = timedelta(seconds=30)
+PROMPT_COOLDOWN = "payment_prompt_order_cooldown"
 COUNTRY_NUMBERS = {"KE": "a Kenyan phone number (+254…)", "UG": "a Ugandan phone number (+256…)"}
 
 
@@ -28,8 +32,9 @@ def link_prompt_send(*, order_id, phone_number: str, method: str = "") -> Paymen
     """Record a mobile money attempt for the order's amount due now, to `phone_number` through
     `method` (default: the first method of the phone's country); its request leaves after commit.
 
-    NotFound, OrderNotPayable (paid, expired, cancelled) or InvalidInput (a phone that is not
-    E.164, a method of another country, a method that is not wired).
+    NotFound, OrderNotPayable (paid, expired, cancelled), InvalidInput (a phone that is not
+    E.164, a method of another country, a method that is not wired) or PromptTooSoon (one prompt
+    per order per THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN, 30 s: a double press).
     """
     order = order_lock(order_id)
     if order_payment_state(order) != "open":
@@ -50,6 +55,10 @@ def link_prompt_send(*, order_id, phone_number: str, method: str = "") -> Paymen
     if money is None:
         raise InvalidInput({"method": f"{METHOD_LABELS[method]} payments are not available yet."},
                            code="method_unavailable")
+    # Counted per prompt, not per press: a refused form (a mistyped phone) can be sent again at once.
+    wait = limit_hit(PROMPT_COOLDOWN, str(order.pk))
+    if wait is not None:
+        raise PromptTooSoon(retry_after=math.ceil(wait))
     return payment_attempt_create(order=order, provider=money.provider, amount=order_amount_due_now(order),
                                   method=method, phone=phone)
 

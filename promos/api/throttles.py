@@ -13,6 +13,9 @@ FAILURES = "promo_validate_failures"
 class PromoGuessThrottle(BaseThrottle):
     """Refuses an address that has made too many failed guesses in the current window."""
 
+    scope = FAILURES
+    keyed_by = "failures"  # counted by promo_guess_failed, not per request
+
     def __init__(self):
         self._wait = None
 

@@ -5,12 +5,14 @@ import json
 import pytest
 from django.db import OperationalError
 from prometheus_client.parser import text_string_to_metric_families
+from rest_framework.test import APIClient
 
 from notifications.services import message_deliver, message_enqueue
 from orders.models import Order
 from payments.models import ProviderCallback
 from stores.models import Ticket
 from tests.orders.conftest import Catalog, order_body
+from tests.users.helpers import throttle_rates
 
 pytestmark = pytest.mark.django_db
 TOKEN = "scraper-token-0b8d61e2"
@@ -131,3 +133,13 @@ def test_scrape_still_answers_without_a_gauge_when_its_database_is_out_of_reach(
     settings.METRICS_GAUGES = {"mookh_outbox_backlog": f"{__name__}.backlog_unreadable"}
     text = _scrape(api)
     assert "mookh_outbox_backlog" not in text and "mookh_sold_out_answers_total" in text
+
+
+def test_right_token_refused_from_an_address_when_it_sent_too_many_wrong_ones(settings):
+    throttle_rates(settings, metrics_failures="3/day")
+    guesser, scraper = APIClient(REMOTE_ADDR="192.0.2.1"), APIClient(REMOTE_ADDR="192.0.2.2")
+    for n in range(3):  # each claims another address: X-Forwarded-For is not believed (NUM_PROXIES=0)
+        response = guesser.get("/metrics", HTTP_AUTHORIZATION=f"Bearer guess-{n}", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        assert response.status_code == 404
+    assert guesser.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
+    assert scraper.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200

@@ -42,8 +42,9 @@ class PlainTextRenderer(BaseRenderer):
         return data if isinstance(data, (str, bytes)) else json.dumps(data)
 
 
-def _per(scope: str, identify) -> type[LimitThrottle]:
-    return type(f"Voucherify_{scope}", (LimitThrottle,), {"scope": scope, "identify": staticmethod(identify)})
+def _per(scope: str, identify, keyed_by: str) -> type[LimitThrottle]:
+    return type(f"Voucherify_{scope}", (LimitThrottle,),
+                {"scope": scope, "keyed_by": keyed_by, "identify": staticmethod(identify)})
 
 
 def _api_key(request, view) -> list[str]:
@@ -54,9 +55,9 @@ def _store(request, view) -> list[str]:
     return [str(request.auth.store_id)] if isinstance(request.auth, StoreApiKey) else []
 
 
-PER_API_KEY = _per("voucherify_requests", _api_key)
-IMPORTS_PER_STORE = _per("voucherify_imports", _store)
-EXPORTS_PER_STORE = _per("voucherify_exports", _store)
+PER_API_KEY = _per("voucherify_requests", _api_key, "key")
+IMPORTS_PER_STORE = _per("voucherify_imports", _store, "store")
+EXPORTS_PER_STORE = _per("voucherify_exports", _store, "store")
 
 
 class VoucherifyView(APIView):

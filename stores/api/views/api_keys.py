@@ -32,7 +32,6 @@ class StoreApiKeyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
     permission_classes = [IsAuthenticated]
     filter_backends: list = []
     pagination_class = None
-    throttle_scope = "api_key_create"
 
     def store(self):
         store = stores_visible_to(self.request.user).filter(pk=self.kwargs["store_pk"]).first()
@@ -47,7 +46,8 @@ class StoreApiKeyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
         return store_api_keys_of(self.store())
 
     def get_throttles(self):
-        return super().get_throttles() if self.action == "create" else []
+        self.throttle_scope = "api_key_create" if self.action == "create" else None
+        return super().get_throttles()
 
     def create(self, request, store_pk=None):
         data = s.StoreApiKeyCreateSerializer(data=request.data)
