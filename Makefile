@@ -15,7 +15,7 @@ WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 # `make bench` runs every benchmark; BENCH="voucherify_export checkin" only those.
 BENCH ?=
 
-.PHONY: install install-dev run serve test worker beat bench demo migrate check-services
+.PHONY: install install-dev run serve test worker beat bench soak demo migrate check-services
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ bench: check-services
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
 		echo "wrk is not installed (Debian package wrk): the HTTP load benchmarks fall back or skip."
 	$(TEST_ENV) $(BIN)/python -m benchmarks $(BENCH)
+
+# Ten minutes (SOAK_SECONDS) of mixed traffic on gunicorn, a worker and beat; fails when anything was lost.
+soak: check-services
+	$(TEST_ENV) $(BIN)/python -m benchmarks.soak

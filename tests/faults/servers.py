@@ -260,19 +260,20 @@ class GunicornServer:
 
 
 class CeleryWorker:
-    """`celery worker` with one process (`pool` solo) or one pool child (prefork) on `queue`,
-    output to `log`; `start()` returns once the worker says it is ready."""
+    """`celery worker` with one process (`pool` solo) or `concurrency` pool children (prefork) on
+    `queue`, output to `log`; `start()` returns once the worker says it is ready."""
 
-    def __init__(self, *, env: dict[str, str], queue: str, log: Path, pool: str = "solo"):
-        self.env, self.queue, self.log, self.pool = env, queue, log, pool
+    def __init__(self, *, env: dict[str, str], queue: str, log: Path, pool: str = "solo", concurrency: int = 1):
+        self.env, self.queue, self.log, self.pool, self.concurrency = env, queue, log, pool, concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "CeleryWorker":
         offset = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             self.process = process_start(
-                [sys.executable, "-m", "celery", "-A", "mookh", "worker", f"--pool={self.pool}", "--concurrency=1",
-                 "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+                [sys.executable, "-m", "celery", "-A", "mookh", "worker", f"--pool={self.pool}",
+                 f"--concurrency={self.concurrency}", "-Q", self.queue, "--without-gossip", "--without-mingle",
+                 "--without-heartbeat", "--loglevel=INFO"],
                 cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT)
         _wait_until(lambda: "ready." in self.log.read_text(errors="replace")[offset:], process=self.process,
                     what=f"celery worker (log: {self.log})", timeout=60)
@@ -281,6 +282,34 @@ class CeleryWorker:
     def stop(self, *, sig: int = signal.SIGTERM) -> None:
         if self.process is not None:
             process_stop(self.process, sig=sig)
+            self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class CeleryBeat:
+    """`celery beat` (the project's database scheduler) sending the periodic jobs, output to `log`."""
+
+    def __init__(self, *, env: dict[str, str], log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "CeleryBeat":
+        with open(self.log, "ab") as log:
+            self.process = process_start(
+                [sys.executable, "-m", "celery", "-A", "mookh", "beat", "--loglevel=INFO", "--pidfile="],
+                cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT)
+        _wait_until(lambda: "beat: Starting" in self.log.read_text(errors="replace"), process=self.process,
+                    what=f"celery beat (log: {self.log})", timeout=60)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            process_stop(self.process)
             self.process = None
 
     def __enter__(self):
