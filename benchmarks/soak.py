@@ -236,20 +236,27 @@ def soak() -> int:
     from django.db import connection
 
     connection.close()  # the clients' threads open their own
+    import redis
+
+    cache_redis = redis.Redis.from_url(env["CACHE_URL"])
+    cache_keys_before = set(cache_redis.scan_iter())
     try:
         return _report(_run(env, catalog, workdir))
     finally:
-        _redis_tidy(env)
+        _redis_tidy(env, cache_redis, cache_keys_before)
 
 
-def _redis_tidy(env: dict[str, str]) -> None:
-    """Remove what the run left in Redis: its queue's keys, and its cache database (its own)."""
+def _redis_tidy(env: dict[str, str], cache_redis, cache_keys_before: set) -> None:
+    """Remove what the run left in Redis: its queue's keys, and the cache keys it made (never a
+    flush: the database may not be the run's alone)."""
     import redis
 
     broker = redis.Redis.from_url(env["CELERY_BROKER_URL"])
     for key in broker.scan_iter(match=f"*{env['CELERY_TASK_DEFAULT_QUEUE']}*"):
         broker.delete(key)
-    redis.Redis.from_url(env["CACHE_URL"]).flushdb()
+    made = set(cache_redis.scan_iter()) - cache_keys_before
+    if made:
+        cache_redis.delete(*made)
 
 
 def _per_minute_max(samples: list[tuple[float, int]]) -> list[int]:
