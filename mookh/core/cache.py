@@ -47,6 +47,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, servers, **options):
         super().__init__(servers, **{**TIMEOUTS, **options})
         self.server = servers[0].split("@")[-1]  # no password in the logs
+        self._client_by_pool = {}
 
     add = _unless_down(lambda *args: True)(django_redis.RedisCacheClient.add)
     get = _unless_down(lambda key, default: default)(django_redis.RedisCacheClient.get)
@@ -60,14 +61,25 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     delete_many = _unless_down(lambda *args: None)(django_redis.RedisCacheClient.delete_many)
     clear = _unless_down(lambda *args: False)(django_redis.RedisCacheClient.clear)
 
-    @_unless_down(lambda key, timeout: 1)
-    def count(self, key, timeout):
-        """Add one to the counter at `key` (created at 0 to live `timeout` s): one round trip,
-        where add then incr take three (Django's incr first asks whether the key exists)."""
-        pipe = self.get_client(key, write=True).pipeline(transaction=False)
-        pipe.set(key, 0, nx=True, ex=timeout)
-        pipe.incr(key)
-        return pipe.execute()[1]
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new client object (not a connection) on every call, which costs more
+        # than a round trip to a local Redis; one client per server and process is shared.
+        pool = self._get_connection_pool(write)
+        client = self._client_by_pool.get(pool)
+        if client is None:
+            client = self._client_by_pool[pool] = self._client(connection_pool=pool)
+        return client
+
+    @_unless_down(lambda counters: [1] * len(counters))
+    def count_many(self, counters):
+        """Add one to each counter of `counters` [(key, timeout)] (each created at 0 to live
+        `timeout` s) and return their new values: one round trip for all, where add then incr
+        take three for each (Django's incr first asks whether the key exists)."""
+        pipe = self.get_client(write=True).pipeline(transaction=False)
+        for key, timeout in counters:
+            pipe.set(key, 0, nx=True, ex=timeout)
+            pipe.incr(key)
+        return pipe.execute()[1::2]
 
 
 class RedisCache(django_redis.RedisCache):
@@ -75,15 +87,20 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def count(self, key, timeout, version=None):
-        return self._cache.count(self.make_and_validate_key(key, version=version), timeout)
+    def count_many(self, counters, version=None):
+        return self._cache.count_many([(self.make_and_validate_key(key, version=version), timeout)
+                                       for key, timeout in counters])
 
 
-def cache_count(cache, key: str, timeout: int) -> int:
-    """Add one to a counter living `timeout` s from its first use; returns the new count. An
-    unreachable Redis counts 1 (an empty cache)."""
+def cache_count(cache, counters: list[tuple[str, int]]) -> list[int]:
+    """Add one to each counter of `counters` [(key, timeout)], each living `timeout` s from its
+    first use; returns their new counts. An unreachable Redis counts 1 (an empty cache)."""
     if isinstance(cache, RedisCache):
-        return cache.count(key, timeout)
+        return cache.count_many(counters) if counters else []
+    return [_count_one(cache, key, timeout) for key, timeout in counters]
+
+
+def _count_one(cache, key: str, timeout: int) -> int:
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)

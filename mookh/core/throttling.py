@@ -70,14 +70,28 @@ def limit_hit(scope: str, identifier: str, *, rate: str | None = None) -> float 
 
     Services use it too (e.g. to count failures rather than requests).
     """
-    current = _window(scope, rate)
-    if current is None or not identifier:
-        return None
-    allowed, window, now, index = current
-    if allowed == 1:
-        return _cooldown_hit(_key(scope, identifier, 0), window, now)
-    count = cache_count(caches["default"], _key(scope, identifier, index), window + 1)
-    return None if count <= allowed else max((index + 1) * window - now, 1.0)
+    return limits_hit([(scope, identifier, rate)])[0]
+
+
+def limits_hit(uses: list[tuple[str, str, str | None]]) -> list[float | None]:
+    """`limit_hit` for each (scope, identifier, rate or None for the scope's own) of `uses`, with
+    one round trip to the cache for all the fixed windows among them."""
+    waits: list[float | None] = [None] * len(uses)
+    counted = []  # (position in uses, key, allowed, window, now, index of the window)
+    for position, (scope, identifier, rate) in enumerate(uses):
+        current = _window(scope, rate)
+        if current is None or not identifier:
+            continue
+        allowed, window, now, index = current
+        if allowed == 1:
+            waits[position] = _cooldown_hit(_key(scope, identifier, 0), window, now)
+        else:
+            counted.append((position, _key(scope, identifier, index), allowed, window, now, index))
+    counts = cache_count(caches["default"], [(key, window + 1) for _, key, _, window, _, _ in counted])
+    for (position, _, allowed, window, now, index), count in zip(counted, counts):
+        if count > allowed:
+            waits[position] = max((index + 1) * window - now, 1.0)
+    return waits
 
 
 def _cooldown_hit(key: str, period: int, now: float) -> float | None:
@@ -120,15 +134,32 @@ class LimitThrottle(BaseThrottle):
         self._wait: float | None = None
 
     def allow_request(self, request, view) -> bool:
-        for identifier in type(self).identify(request, view):
-            wait = limit_hit(self.scope, f"{self.scope}:{identifier}")
-            if wait is not None:
-                self._wait = wait
-                return False
-        return True
+        self._wait = _view_limit_waits(request, view).get(type(self))
+        return self._wait is None
 
     def wait(self) -> float | None:
         return math.ceil(self._wait) if self._wait else None
+
+
+def _view_limit_waits(request, view) -> dict[type, float]:
+    """The wait of each of the view's LimitThrottles that is over its limit: all of them counted
+    on the first one's turn, in one round trip (DRF asks every throttle, refused or not)."""
+    http_request = getattr(request, "_request", request)
+    memo = http_request.__dict__.get("_limit_waits")
+    if memo is not None and memo[0] is view:
+        return memo[1]
+    throttles = [type(throttle) for throttle in view.get_throttles() if isinstance(throttle, LimitThrottle)]
+    uses, owners = [], []
+    for throttle in throttles:
+        for identifier in throttle.identify(request, view):
+            uses.append((throttle.scope, f"{throttle.scope}:{identifier}", None))
+            owners.append(throttle)
+    waits: dict[type, float] = {}
+    for throttle, wait in zip(owners, limits_hit(uses)):
+        if wait is not None:
+            waits.setdefault(throttle, wait)
+    http_request.__dict__["_limit_waits"] = (view, waits)
+    return waits
 
 
 def per_address(scope: str) -> type[LimitThrottle]:

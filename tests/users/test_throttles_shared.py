@@ -103,3 +103,40 @@ def test_limit_counts_in_one_redis_round_trip_and_the_window_expires(settings, s
     assert len(sent) == 3  # one connection checkout, so one round trip, per use
     keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{backend.key_prefix}:*probe*"))
     assert len(keys) == 1 and 3600 <= redis.Redis.from_url(REDIS_URL).ttl(keys[0]) <= 3601
+
+
+def test_an_order_counts_all_its_limits_in_one_round_trip_and_each_still_refuses(api, settings, shared_cache):
+    """Order creation has three limits (address, buyer's email, buyer's phone): one pipeline
+    counts them all, and each one alone still refuses when its own counter is over."""
+    from django.core.cache import caches
+
+    from tests.orders.conftest import Catalog, order_body
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "api_address": "1000/hour", "order_create_email": "2/hour", "order_create_phone": "3/hour"}}
+    catalog = Catalog()
+    client = caches["default"]._cache.get_client(write=True)
+    checkouts = []
+    original = client.connection_pool.get_connection
+    client.connection_pool.get_connection = lambda *args, **kwargs: checkouts.append(args) or original(*args, **kwargs)
+    try:
+        # A card order: its answer (a signed form) needs nothing else from the cache.
+        first = api.post("/stores/orders/", order_body((catalog.regular, 1), payment_method="CARD"), format="json")
+    finally:
+        client.connection_pool.get_connection = original
+    assert first.status_code == 201
+    assert len(checkouts) == 1
+    prefix = caches["default"].key_prefix
+    counters = {key.decode().split(":")[3]: int(redis.Redis.from_url(REDIS_URL).get(key))
+                for key in redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{prefix}:*limit:*")}
+    assert counters == {"api_address": 1, "order_create_email": 1, "order_create_phone": 1}
+
+    same_email = order_body((catalog.regular, 1))
+    same_email["customer"]["phone_number"] = "+254733000001"
+    assert api.post("/stores/orders/", same_email, format="json").status_code == 201
+    refused = api.post("/stores/orders/", same_email, format="json")  # third use of the email
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    other_buyer = order_body((catalog.regular, 1))
+    other_buyer["customer"].update(email="someone-else@example.com", phone_number="+254733000002")
+    assert api.post("/stores/orders/", other_buyer, format="json").status_code == 201
