@@ -6,16 +6,17 @@ class InvalidPhoneNumber(ValueError):
     pass
 
 
-def phone_normalize(value: str) -> str:
+def phone_normalize(value: str, *, region: str | None = None) -> str:
     """Return `value` as E.164 (`+254720111222`) or raise InvalidPhoneNumber.
 
-    Local forms (`0720111222`) are refused on purpose: without a country they are ambiguous.
+    Local forms (`0720111222`) are refused on purpose unless the caller knows the country
+    (`region`, e.g. "KE" where the buyer chose M-Pesa): without one they are ambiguous.
     """
     text = (value or "").strip()
-    if not text.startswith("+"):
+    if not text.startswith("+") and not region:
         raise InvalidPhoneNumber("Enter the phone number in international format, e.g. +254720111222.")
     try:
-        parsed = phonenumbers.parse(text, None)
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhoneNumber("Enter a valid international phone number, e.g. +254720111222.") from exc
     if not phonenumbers.is_valid_number(parsed):

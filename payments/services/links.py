@@ -32,19 +32,22 @@ def link_prompt_send(*, order_id, phone_number: str, method: str = "") -> Paymen
     """Record a mobile money attempt for the order's amount due now, to `phone_number` through
     `method` (default: the first method of the phone's country); its request leaves after commit.
 
-    NotFound, OrderNotPayable (paid, expired, cancelled), InvalidInput (a phone that is not
-    E.164, a method of another country, a method that is not wired) or PromptTooSoon (one prompt
-    per order per THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN, 30 s: a double press).
+    NotFound, OrderNotPayable (paid, expired, cancelled), InvalidInput (a phone that is neither
+    E.164 nor a local number of the method's country, a method of another country, a method
+    that is not wired) or PromptTooSoon (one prompt per order per
+    THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN, 30 s: a double press).
     """
     order = order_lock(order_id)
     if order_payment_state(order) != "open":
         raise OrderNotPayable(f"The order is {order.status}.", status=order.status)
+    method = (method or "").strip().upper()
     try:
-        phone = phone_normalize(phone_number)
+        # The method names the country, so a number typed the way it is at home (07…) is understood.
+        phone = phone_normalize(phone_number, region=METHOD_COUNTRY.get(method))
     except InvalidPhoneNumber as exc:
         raise InvalidInput({"phone_number": str(exc)}) from None
     country = phone_country(phone)
-    method = (method or "").strip().upper() or next(
+    method = method or next(
         (code for code, home in METHOD_COUNTRY.items() if home == country), "")
     if method not in METHOD_COUNTRY:
         raise InvalidInput({"phone_number": "Mobile money reaches Kenyan and Ugandan numbers only: pay by card."})

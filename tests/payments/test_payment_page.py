@@ -93,6 +93,30 @@ def test_cancelled_prompt_shows_its_outcome_and_the_form_again(api, catalog, dja
     assert 'id="waiting"' not in html and "The payment was not completed" in html and 'id="send-prompt"' in html
 
 
+@pytest.mark.parametrize("typed, method, stored", [
+    ("0711 222 333", "MPESA", "+254711222333"),
+    ("0772123456", "MTNUG", "+256772123456"),
+    ("256772123456", "AIRTELUG", "+256772123456"),
+])
+def test_prompt_form_takes_a_number_typed_as_at_home_for_the_chosen_method(
+        api, catalog, typed, method, stored, django_capture_on_commit_callbacks):
+    order = _place(api, (catalog.vvip, 1))
+    browser = _browser()
+    token = _csrf_token(browser.get(_page_path(order)).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(f"{_page_path(order)}pay/", {"csrfmiddlewaretoken": token,
+                                                              "phone_number": typed, "method": method})
+    assert response.status_code == 303
+    assert PaymentAttempt.objects.get(order=order).phone == stored
+
+
+def test_prompt_form_refuses_a_local_number_when_no_method_names_its_country(api, catalog):
+    order = _place(api, (catalog.vvip, 1))
+    refused = api.post(f"{_page_path(order)}pay/", {"phone_number": "0711222333"}, format="json")
+    assert refused.status_code == 400 and "international format" in refused.json()["phone_number"][0]
+    assert not PaymentAttempt.objects.exists()
+
+
 def test_prompt_form_without_its_csrf_token_is_refused(api, catalog):
     order = _place(api, (catalog.vvip, 1))
     response = _browser().post(f"{_page_path(order)}pay/", {"phone_number": "+254711222333", "method": "MPESA"})
