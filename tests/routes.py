@@ -28,8 +28,8 @@ class Route:
 
 def _methods(callback) -> tuple[str, ...]:
     actions = getattr(callback, "actions", None)
-    if actions:  # a viewset route: the router's method → action map
-        return tuple(sorted(method.upper() for method in actions))
+    if actions:  # a viewset route: the router's method → action map (which DRF gives "head" once requested)
+        return tuple(sorted(method.upper() for method in actions if method in HTTP_METHODS))
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if view_class is not None:
         return tuple(sorted(method.upper() for method in HTTP_METHODS if hasattr(view_class, method)))

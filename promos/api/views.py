@@ -16,10 +16,14 @@ from mookh.core.api import UUID_PATTERN
 
 
 class ManagesPromotions(BasePermission):
-    """Store owners (for their stores) and super admins; not agents nor customers."""
+    """Store owners (for their stores) and super admins; not agents nor customers.
+
+    A route naming a store or a promotion is left to the queryset: what the caller may not manage is
+    then a 404, as it is for another store's owner, rather than a 403 that would tell it exists."""
 
     def has_permission(self, request, view):
-        return user_manages_promotions(request.user)
+        names_an_object = view.lookup_field in view.kwargs or "store_id" in view.kwargs
+        return names_an_object or user_manages_promotions(request.user)
 
 
 class PromotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

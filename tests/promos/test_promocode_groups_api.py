@@ -14,7 +14,7 @@ from promos.services import CODE_ALPHABET, GENERATE_MAX, RedemptionRequest, prom
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.factories.stores import (AlbumFactory, CategoryFactory, EventCategoryFactory, EventFactory,
-                                         StoreFactory, TicketFactory)
+                                    StoreAgentFactory, StoreFactory, TicketFactory)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +166,19 @@ def test_agents_customers_and_anonymous_cannot_list_or_write(api, store, catalog
     assert api.get(url(store)).status_code == 401
     for roles in (["store_agent"], []):
         client = client_for(UserFactory(roles=roles))
-        assert client.get(url(store)).status_code == 403
-        assert client.post(url(store), seed_body(catalog), format="json").status_code == 403
+        assert client.get(url(store)).status_code == 404  # the store's promotions are not theirs to see
+        assert client.post(url(store), seed_body(catalog), format="json").status_code == 404
+    assert not Promotion.objects.exists()
+
+
+def test_store_agent_gets_404_when_reading_or_writing_its_stores_group(owner_api, store, catalog):
+    group = owner_api.post(url(store), {"codes": ["OURS"], "discount_type": "PERCENT", "percent_discount": 5},
+                           format="json").json()
+    agent = client_for(StoreAgentFactory(store=store).user)
+    assert agent.get(url(store, group["id"])).status_code == 404
+    assert agent.patch(url(store, group["id"]), {"percent_discount": 90}, format="json").status_code == 404
+    assert agent.delete(url(store, group["id"])).status_code == 404
+    assert Promotion.objects.get(pk=group["id"]).percent_discount == 5
 
 
 def test_super_admin_manages_any_store_when_listing_and_creating(super_admin, store, catalog):
