@@ -15,7 +15,7 @@ WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 # `make bench` runs every benchmark; BENCH="voucherify_export checkin" only those.
 BENCH ?=
 
-.PHONY: install install-dev run serve test worker beat bench soak demo migrate check-services
+.PHONY: install install-dev run serve test fuzz worker beat bench soak demo migrate check-services
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ check-services: install-dev
 
 test: check-services
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the schema fuzzing of `make test`, with more cases per operation (FUZZ_EXAMPLES).
+FUZZ_EXAMPLES ?= 50
+fuzz: check-services
+	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz $(PYTEST_ARGS)
 
 bench: check-services
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \

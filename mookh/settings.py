@@ -267,11 +267,11 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "mookh.core.filters.FilterBackend",
+        "mookh.core.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mookh.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "mookh.core.api.exception_handler",
     # A view that names its own throttles replaces these (tests/core/test_route_limits.py lists each route's).
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle",
@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "mookh.core.schema.datetime_offsets_bounded"],
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "V1PaymentMethodEnum": ["MOBILE", "CARD", "CASH", "MOBILE_CASH", "MPESA", "AIRTEL", "MTNUG", "AIRTELUG"],

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from mookh.core.datetimes import iso_datetime
 from stores.models import StoreAgent
 from stores.selectors import catalog_access
 from tickets.errors import (
@@ -66,7 +67,7 @@ def _first_scan(ticket: IssuedTicket) -> dict:
     agent = ticket.checked_in_by
     return {
         "ticket_id": str(ticket.pk), "attendee": ticket.attendee,
-        "checked_in_at": timezone.localtime(ticket.checked_in_at).isoformat() if ticket.checked_in_at else None,
+        "checked_in_at": iso_datetime(ticket.checked_in_at),
         "checked_in_by": {"id": str(agent.pk), "email": agent.email,
                           "name": f"{agent.first_name} {agent.last_name}".strip()} if agent else None,
         "gate": ticket.checked_in_gate,

@@ -1,9 +1,11 @@
 """HTTP plumbing shared by every app: error rendering, pagination, slash-optional routing."""
 import logging
+import re
 
 from django.db import InterfaceError, OperationalError
 from django.urls import re_path
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -40,6 +42,26 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        """A page_size that is not a whole number of at least 1 is a 400, not silently the default;
+        one above the maximum is the maximum."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+            raise ValidationError({self.page_size_query_param: ["A whole number of at least 1 is required."]})
+        return min(int(value), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = 999_999_999
+            else:  # "last" is the last page (Django's paginator), "" the first
+                parameter["schema"] = {"oneOf": [parameter["schema"], {"type": "string", "enum": ["last", ""]}]}
+        return parameters
 
 
 # Every id in a path is a UUID: a malformed one is a 404 from routing, never a database error.

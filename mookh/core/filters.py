@@ -1,7 +1,10 @@
 """Filters shared by every list endpoint."""
 from django import forms
+from django.db import models
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
 
 from mookh.core.date_limits import InvalidMoment, moment_bounded
 
@@ -24,3 +27,49 @@ class IsoDateTimeFilter(filters.IsoDateTimeFilter):
     """Every date-time filter of the API."""
 
     field_class = IsoDateTimeField
+
+
+class BooleanField(forms.NullBooleanField):
+    """true/false or 1/0, in any case; empty is no filter. Anything else is a 400 naming the parameter,
+    not silently no filter as with django-filter's BooleanWidget."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Give true or false.", code="invalid") from None
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(filters.FilterSet):
+    """Every filter set of the API: model booleans filter with BooleanFilter above."""
+
+    FILTER_DEFAULTS = {**filters.FilterSet.FILTER_DEFAULTS, models.BooleanField: {"filter_class": BooleanFilter}}
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """DRF's django-filter backend; the filter sets it makes from `filterset_fields` are FilterSet above."""
+
+    filterset_base = FilterSet
+
+
+class SearchFilter(drf_filters.SearchFilter):
+    """DRF's ?search=, whose refusals (a NUL character) name the parameter like every other 400."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from None

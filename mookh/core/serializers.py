@@ -1,7 +1,12 @@
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 
 from mookh.core.date_limits import InvalidMoment, moment_bounded
+from mookh.core.datetimes import iso_datetime, moment_shown
 from mookh.core.names import NAME_MAX_LENGTH, name_problem
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 
@@ -46,7 +51,13 @@ class PersonNameField(serializers.CharField):
 
 class DateTimeField(serializers.DateTimeField):
     """DRF's date-time, limited to what the database stores and reads back in any time zone
-    (`mookh.core.date_limits`): out-of-range years and offsets are a 400, never a 500."""
+    (`mookh.core.date_limits`): out-of-range years and offsets are a 400, never a 500. Written in
+    UTC where the time zone's offset then had seconds (`mookh.core.datetimes`)."""
+
+    def to_representation(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value) and moment_shown(value).tzinfo is dt_timezone.utc:
+            return iso_datetime(value)
+        return super().to_representation(value)
 
     def enforce_timezone(self, value):
         try:

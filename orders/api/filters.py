@@ -1,10 +1,10 @@
 import django_filters
 
-from mookh.core.filters import IsoDateTimeFilter
+from mookh.core.filters import FilterSet, IsoDateTimeFilter
 from orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     payment_method = django_filters.ChoiceFilter(choices=PaymentMethod.choices)
     store = django_filters.UUIDFilter(method="filter_store")

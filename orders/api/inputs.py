@@ -1,11 +1,13 @@
 """Request shapes of the order endpoints: types and formats only; rules live in the services."""
 import math
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mookh.core.serializers import PersonNameField, PhoneNumberField
 from orders.models import PaymentMethod
 from orders.services import LineInput, OrderRequest, Person
+from orders.services.items import TYPE_NAMES
 
 
 # A gate purchase is a POS sale: paid in cash or mobile cash to the agent at the gate.
@@ -20,6 +22,14 @@ DATA_ENTRY_KEY_MAX_LENGTH = 100
 DATA_ENTRY_TEXT_MAX_LENGTH = 500
 
 
+@extend_schema_field({
+    "type": "object", "maxProperties": DATA_ENTRIES_MAX_KEYS,
+    "description": f"Names of 1 to {DATA_ENTRY_KEY_MAX_LENGTH} characters.",
+    "additionalProperties": {"oneOf": [
+        {"type": "string", "maxLength": DATA_ENTRY_TEXT_MAX_LENGTH, "pattern": "^[^\\x00]*$", "nullable": True},
+        {"type": "number"}, {"type": "boolean"},
+    ]},
+})
 class DataEntriesField(serializers.DictField):
     """An attendee's answers: at most 50 keys, each a short name, each value a string, number or
     boolean (never a nested structure)."""
@@ -63,7 +73,7 @@ class OrderCustomerInput(PersonInput):
 
 class LineInputSerializer(serializers.Serializer):
     item_id = serializers.UUIDField()
-    type_name = serializers.CharField(max_length=32)
+    type_name = serializers.ChoiceField(choices=TYPE_NAMES)
     item_quantity = serializers.IntegerField(min_value=1, max_value=1000)
     ticket_names = serializers.ListField(child=PersonNameField(allow_blank=True), required=False, default=list,
                                          max_length=TICKET_NAMES_MAX, help_text="One attendee name per unit at most.")
@@ -87,6 +97,12 @@ class OrderPlaceInput(serializers.Serializer):
     customer = OrderCustomerInput()
     payer = PersonInput(required=False, allow_null=True)
     order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=ORDER_LINES_MAX)
+    # validate() below, for the schema: a customer email, unless a gate sale.
+    schema_any_of = [
+        {"properties": {"customer": {"required": ["email"], "properties": {"email": {"minLength": 1}}}}},
+        {"required": ["is_gate_purchase"], "properties": {"is_gate_purchase": {"enum": [True]},
+                                                          "payment_method": {"enum": list(GATE_PAYMENT_METHODS)}}},
+    ]
 
     def validate(self, attrs):
         gate_sale = attrs["is_gate_purchase"] and attrs["payment_method"] in GATE_PAYMENT_METHODS

@@ -23,7 +23,8 @@ class PaymentRequestOutput(serializers.Serializer):
 class OrderCreatedOutput(OrderSerializer):
     """The order; for mobile money with `response_type=json`, also the payment request."""
 
-    payment = PaymentRequestOutput(read_only=True, required=False)
+    # Not read_only: the schema would list it as always present (a read-only field is required there).
+    payment = PaymentRequestOutput(required=False, help_text="Only for mobile money with response_type=json.")
 
 
 class PaymentLinkOutput(serializers.Serializer):

@@ -2,6 +2,7 @@
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from mookh.core.serializers import DateTimeField
 from orders.api.representation import line_representation, order_representation
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -9,7 +10,7 @@ TEXT = {"read_only": True, "allow_null": True}
 
 
 class PersonOutput(serializers.Serializer):
-    email = serializers.EmailField(allow_null=True)
+    email = serializers.EmailField(allow_null=True, allow_blank=True, help_text="Empty for a gate sale without one.")
     name = serializers.CharField(allow_null=True)
     phone_number = serializers.CharField(allow_null=True)
 
@@ -25,8 +26,8 @@ class OrderLineFields(serializers.Serializer):
     selling_price = serializers.DecimalField(**MONEY)
     promo_amount = serializers.DecimalField(**MONEY)
     promo_code = serializers.CharField(**TEXT)
-    created = serializers.DateTimeField(read_only=True)
-    updated = serializers.DateTimeField(read_only=True)
+    created = DateTimeField(read_only=True)
+    updated = DateTimeField(read_only=True)
 
 
 class TicketOrderLineSerializer(OrderLineFields):
@@ -43,8 +44,8 @@ class TicketOrderLineSerializer(OrderLineFields):
     event_link = serializers.URLField(read_only=True)
     ticket_name = serializers.CharField(read_only=True)
     ticket_description = serializers.CharField(**TEXT)
-    start_date = serializers.DateTimeField(read_only=True)
-    end_date = serializers.DateTimeField(**TEXT)
+    start_date = DateTimeField(read_only=True)
+    end_date = DateTimeField(**TEXT)
     ticket_names = serializers.ListField(child=serializers.CharField(), read_only=True)
     data_entries = serializers.DictField(read_only=True)
 
@@ -99,7 +100,7 @@ class PaymentAttemptOutput(serializers.Serializer):
     receipt = serializers.CharField(allow_null=True, help_text="The provider's receipt once the money arrived.")
     phone = serializers.CharField(allow_null=True, help_text="The phone asked to pay (mobile money).")
     description = serializers.CharField(help_text="The provider's word on the outcome, e.g. why it failed.")
-    created = serializers.DateTimeField()
+    created = DateTimeField()
 
 
 class RefundOutput(serializers.Serializer):
@@ -115,7 +116,7 @@ class RefundOutput(serializers.Serializer):
                                                help_text="What the provider calls the refund: ConversationID, …")
     receipt = serializers.CharField(allow_null=True, help_text="The provider's reference of the money sent back.")
     failure_reason = serializers.CharField(allow_null=True, help_text="Why the provider did not send it back.")
-    created = serializers.DateTimeField()
+    created = DateTimeField()
 
 
 class OrderSerializer(serializers.Serializer):
@@ -143,9 +144,9 @@ class OrderSerializer(serializers.Serializer):
     is_gate_purchase = serializers.BooleanField(read_only=True)
     flag_email_sent = serializers.BooleanField(read_only=True)
     flag_sms_sent = serializers.BooleanField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
-    created = serializers.DateTimeField(read_only=True)
-    updated = serializers.DateTimeField(read_only=True)
+    expires_at = DateTimeField(read_only=True)
+    created = DateTimeField(read_only=True)
+    updated = DateTimeField(read_only=True)
     payments = PaymentAttemptOutput(many=True, read_only=True)
     refunds = RefundOutput(many=True, read_only=True)
 

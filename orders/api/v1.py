@@ -119,6 +119,8 @@ class V1OrderSerializer(serializers.ModelSerializer):
 
 
 class VerifyInput(serializers.Serializer):
+    # The order service refuses a request with neither (InvalidInput).
+    schema_any_of = [{"required": ["phone_number"]}, {"required": ["email"]}]
     order_number = serializers.CharField(max_length=6)
     phone_number = PhoneNumberField(required=False, help_text="The order's customer or payer phone.")
     email = serializers.EmailField(required=False, help_text="The order's customer or payer email.")

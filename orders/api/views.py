@@ -14,8 +14,11 @@ from orders.api.responses import order_created_response
 from orders.api.throttles import ORDER_CREATE_THROTTLES
 from orders.api.serializers import OrderSerializer
 from orders.selectors import orders_managed_by, orders_visible_to, orders_with_lines
+from orders.services.idempotency import KEY_MAX_LENGTH, KEY_MIN_LENGTH
 
-IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", {"type": "string", "minLength": KEY_MIN_LENGTH,
+                                                          "maxLength": KEY_MAX_LENGTH},
+                                      OpenApiParameter.HEADER, required=False,
                                       description="Same key and body within 24 h: the first answer, nothing new.")
 
 

@@ -119,7 +119,10 @@ def _digits(value: str) -> str:
 
 
 class PromptInput(serializers.Serializer):
-    phone_number = serializers.CharField(max_length=32, help_text="The phone to ask, E.164 (+254720111222).")
+    # Normalized by the service, which knows the method's country: a number typed as at home is read there.
+    phone_number = serializers.RegexField(r"^\+?[0-9][0-9 ]{5,30}$", max_length=32, help_text=(
+        "The phone to ask: E.164 (+254720111222), or as dialled at home (0720 111 222) with `method`."),
+        error_messages={"invalid": "Enter a phone number, e.g. +254712345678 (or 0712 345 678 with M-Pesa)."})
     method = serializers.ChoiceField(choices=list(selectors.METHOD_LABELS), required=False, allow_blank=True,
                                      help_text="MPESA or AIRTEL for a Kenyan phone, MTNUG or AIRTELUG for a "
                                                "Ugandan one; default: the first of the phone's country.")
@@ -138,8 +141,10 @@ class PaymentLinkPayView(PageFormView):
         202: inline_serializer("PaymentPromptOutput", {"payment": PaymentAttemptOutput(),
                                                        "status_url": serializers.CharField()}),
         303: OpenApiResponse(description="A form post from the page: back to the page, waiting for the payment."),
-        400: OpenApiResponse(description="A phone that is not E.164, of another country than the method's, "
+        400: OpenApiResponse(description="A phone that is neither E.164 nor local to the method's country, of "
+                                         "another country than the method's, "
                                          "or a method not available yet (code method_unavailable)."),
+        403: OpenApiResponse(description="A form post without the page's CSRF token: the page, with the refusal."),
         404: OpenApiResponse(description="No such order."),
         409: OpenApiResponse(description="The order is paid, expired or cancelled (not_payable)."),
         429: OpenApiResponse(description="Too many prompts for this order or this phone; or one was sent to "

@@ -2,6 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mookh.core.serializers import DateTimeField
 from promos.api.fields import USES_MAX, NullableDateField, NullableDecimalField, NullableIntegerField
 from promos.models import Promotion
 
@@ -30,9 +31,12 @@ class PromoGroupInput(serializers.Serializer):
     generate = serializers.IntegerField(required=False, help_text="How many random codes to add (at most 10000)")
     discount_type = serializers.ChoiceField(choices=Promotion.DiscountType.choices)
     usage_type = serializers.ChoiceField(choices=Promotion.UsageType.choices, required=False)
-    fixed_discount = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
-    percent_discount = NullableDecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
-    minimum_order_price = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    fixed_discount = NullableDecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+                                          allow_null=True)
+    percent_discount = NullableDecimalField(max_digits=5, decimal_places=2, min_value=0, required=False,
+                                            allow_null=True)
+    minimum_order_price = NullableDecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+                                               allow_null=True)
     expiry_date = NullableDateField(required=False, allow_null=True, help_text="Last valid day (inclusive)")
     max_uses = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
                                     help_text="Per code, total; empty = no limit")
@@ -86,7 +90,7 @@ class PromoGroupOutput(serializers.Serializer):
     shop_id = serializers.UUIDField(source="store_id")
     times_used = serializers.IntegerField(help_text="Units in paid and pending orders, all codes together")
     is_active = serializers.BooleanField()
-    created = serializers.DateTimeField()
+    created = DateTimeField()
 
     def get_codes(self, promotion) -> list[str]:
         return [code.code for code in promotion.codes.all()]

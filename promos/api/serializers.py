@@ -1,9 +1,8 @@
 """The Mookh shape (`/stores/promo_codes/`, seed 000) and the validate endpoint. Shapes and types only."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import PhoneNumberField
+from mookh.core.serializers import DateTimeField, PhoneNumberField
 from promos.api.fields import (USES_MAX, DateOrDateTimeField, NullableDecimalField, NullableIntegerField,
                                NullableUUIDField, money)
 from promos.models import Promotion
@@ -26,11 +25,11 @@ class PromoCodeInput(serializers.Serializer):
     store = serializers.UUIDField()
     event = NullableUUIDField(required=False, allow_null=True)
     promo_name = serializers.CharField(max_length=200)
-    value = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
+    value = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0,
                                  help_text="Minimum line amount (before discount) for the code to apply")
-    quantity = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
+    quantity = NullableIntegerField(required=False, allow_null=True, min_value=1, max_value=USES_MAX,
                                     help_text="Total uses allowed (one per unit)")
-    promo_value = serializers.DecimalField(max_digits=12, decimal_places=2,
+    promo_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
                                            help_text="Percent (0 < p ≤ 100) or amount off each unit")
     is_percentage = serializers.BooleanField(required=False)
     is_fixed = serializers.BooleanField(required=False)
@@ -91,13 +90,14 @@ class PromoCodeOutput(serializers.Serializer):
     is_percentage = serializers.SerializerMethodField()
     is_fixed = serializers.SerializerMethodField()
     is_custom = serializers.BooleanField()
-    start_date = serializers.DateTimeField(source="starts_at", allow_null=True)
-    end_date = serializers.DateTimeField(source="ends_at", allow_null=True)
+    start_date = DateTimeField(source="starts_at", allow_null=True)
+    end_date = DateTimeField(source="ends_at", allow_null=True)
     code = serializers.SerializerMethodField()
     times_used = serializers.IntegerField(help_text="Units in paid and pending orders")
-    created = serializers.DateTimeField()
+    created = DateTimeField()
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    # A decimal string like the input's (null without a discount), not the float a hint would document.
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_promo_value(self, promotion) -> str | None:
         return money(promotion.percent_discount if promotion.discount_type == PERCENT else promotion.fixed_discount)
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.currency import (AMOUNT_MAX, InvalidAmount, InvalidCurrency, amount_format, amount_parse,
-                                 currency_normalize)
+from mookh.core.currency import (AMOUNT_MAX, ISO_4217_CODES, InvalidAmount, InvalidCurrency, amount_format,
+                                 amount_parse, currency_normalize)
 from mookh.core.serializers import validate_upload
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -29,6 +29,7 @@ def media_upload_check(upload):
     return validate_upload(upload, max_bytes=limit, content_types=MEDIA_FILE_TYPES)
 
 
+@extend_schema_field({"type": "string", "enum": sorted(ISO_4217_CODES), "description": "ISO 4217 code."})
 class CurrencyField(serializers.CharField):
     """An ISO 4217 code, upper-cased."""
 
@@ -43,8 +44,13 @@ class CurrencyField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+# A price: whole units (8 digits at most: AMOUNT_MAX) and up to 2 decimal places.
+PRICE_SCHEMA = {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,8}(?:\.[0-9]{1,2})?$"}
+
+
 @extend_schema_field({
-    "type": "object", "additionalProperties": {"type": "string", "format": "decimal", "pattern": r"^\d+\.\d{2}$"},
+    "type": "object", "properties": {code: PRICE_SCHEMA for code in sorted(ISO_4217_CODES)},
+    "additionalProperties": False,
     "description": f"Price per ISO 4217 currency, at most {AMOUNT_MAX}.", "example": {"KES": "1000.00", "USD": "8.00"},
 })
 class PricesField(serializers.Field):

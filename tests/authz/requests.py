@@ -124,7 +124,7 @@ def _paths(w: World) -> dict[str, str]:
         "voucherify-orders-export": "/v1/orders/export", "voucherify-order": f"/v1/orders/{w['api_order_id']}",
         "voucherify-async-action": f"/v1/async-actions/{w['async_action'].pk}",
         "voucherify-export": f"/v1/exports/{export}", "voucherify-export-download": w["export_download"],
-        "v1/^.*$": "/v1/no-such-route",
+        r"v1/^[\s\S]*$": "/v1/no-such-route",
     }
 
 

@@ -110,7 +110,7 @@ ROUTE_LIMITS = {
     "voucherify-async-action": V1,
     "voucherify-export": V1,
     "voucherify-export-download": V1,
-    "v1/^.*$": V1,
+    r"v1/^[\s\S]*$": V1,
 }
 
 # Routes limited otherwise than per client address, and why that is enough.

@@ -224,3 +224,10 @@ def test_installment_reminder_and_expiry_warning_carry_the_payment_link(
     assert sorted(message.subject.split(" ")[0] for message in mailoutbox[-2:]) == ["Installment", "Order"]
     assert all(link in message.body for message in mailoutbox[-2:])
     assert len(smsoutbox) == 2 and all(message.body.endswith(link) for message in smsoutbox)
+
+
+def test_prompt_form_says_what_a_phone_looks_like_when_letters_are_typed(api, catalog):
+    order = _place(api, (catalog.vvip, 1))
+    refused = api.post(f"{_page_path(order)}pay/", {"phone_number": "call me", "method": "MPESA"}, format="json")
+    assert refused.status_code == 400 and "e.g. +254712345678" in refused.json()["phone_number"][0]
+    assert not PaymentAttempt.objects.exists()

@@ -37,6 +37,8 @@ def _error(response, status: int, key: str) -> dict:
     ({"metadata": {f"k{n}": n for n in range(51)}}, "metadata"),
     ({"customer": {"email": "not-an-email"}}, "customer"),
     ({"customer": "cust_1"}, "customer"),
+    ({"customer": {"address": {"country": 5}}}, "customer"),
+    ({"customer": {"name": True}}, "customer"),
     ({"created_at": "yesterday"}, "created_at"),
     ({"source_id": "export"}, "source_id"),
     ({"amount": 100, "discount_amount": 200}, "discount_amount"),
@@ -70,6 +72,8 @@ def test_unknown_ids_are_404_when_the_key_is_valid(v1):
     _error(v1.get("/v1/async-actions/aa_missing"), 404, "not_found")
     _error(v1.get("/v1/exports/exp_missing"), 404, "not_found")
     _error(v1.get("/v1/no-such-route"), 404, "not_found")
+    _error(v1.get("/v1/orders/ord_%0Amissing"), 404, "not_found")
+    _error(v1.get("/v1/no-such%0Aroute"), 404, "not_found")
 
 
 @pytest.mark.parametrize("query", ["limit=101", "limit=0", "limit=abc", "limit=1.5", "page=0", "page=x",

@@ -1,6 +1,5 @@
 """Issued tickets, check-ins and scan uploads as the API answers them (shapes in serializers.py)."""
-from django.utils import timezone
-
+from mookh.core.datetimes import iso_datetime
 from orders.links import issued_ticket_file
 from tickets.checkin import BatchOutcome, ScanOutcome
 from tickets.models import IssuedTicket, IssuedTicketStatus
@@ -8,7 +7,7 @@ from tickets.qr import issued_ticket_token
 
 
 def _iso(value) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    return iso_datetime(value)
 
 
 def agent_representation(user) -> dict | None:

@@ -20,9 +20,9 @@ class OrderTicketOutput(TicketFileOutput):
     event = serializers.UUIDField()
     event_name = serializers.CharField()
     event_venue = serializers.CharField(allow_null=True)
-    start_date = serializers.DateTimeField()
-    issued_at = serializers.DateTimeField()
-    checked_in_at = serializers.DateTimeField(allow_null=True)
+    start_date = DateTimeField()
+    issued_at = DateTimeField()
+    checked_in_at = DateTimeField(allow_null=True)
     token = serializers.CharField(allow_null=True, help_text="What the QR code holds; null once void.")
 
 
@@ -53,8 +53,8 @@ class CheckInListQuery(serializers.Serializer):
 
 class CheckInListOutput(serializers.Serializer):
     event = serializers.UUIDField()
-    since = serializers.DateTimeField(allow_null=True)
-    next_since = serializers.DateTimeField(help_text="Pass as `since` next time (lists overlap a little).")
+    since = DateTimeField(allow_null=True)
+    next_since = DateTimeField(help_text="Pass as `since` next time (lists overlap a little).")
     issued = serializers.ListField(child=serializers.UUIDField(), help_text="Valid or checked-in ticket ids.")
     checked_in = serializers.ListField(child=serializers.UUIDField())
     void = serializers.ListField(child=serializers.UUIDField())
@@ -80,7 +80,7 @@ class CheckInOutput(serializers.Serializer):
     event = serializers.UUIDField()
     event_name = serializers.CharField()
     order_number = serializers.CharField()
-    checked_in_at = serializers.DateTimeField()
+    checked_in_at = DateTimeField()
     gate = serializers.CharField()
 
 
@@ -89,12 +89,13 @@ class AlreadyCheckedInOutput(serializers.Serializer):
     code = serializers.CharField()
     ticket_id = serializers.UUIDField()
     attendee = serializers.CharField()
-    checked_in_at = serializers.DateTimeField()
+    checked_in_at = DateTimeField()
     checked_in_by = AgentOutput(allow_null=True)
     gate = serializers.CharField()
 
 
 class ScanInput(serializers.Serializer):
+    schema_any_of = [{"required": ["code"]}, {"required": ["token"]}]  # validate() below
     scan_id = serializers.RegexField(r"^[A-Za-z0-9_.-]{1,64}$", help_text="Unique per scan (a UUID): a retried "
                                      "upload applies once.")
     code = serializers.CharField(max_length=512, required=False, help_text="The token, or the ticket id.")
@@ -125,7 +126,7 @@ class ScanOutput(serializers.Serializer):
     scan_id = serializers.CharField()
     status = serializers.ChoiceField(choices=ScanResult.choices)
     replayed = serializers.BooleanField(help_text="This scan id was uploaded before; its first result.")
-    scanned_at = serializers.DateTimeField()
+    scanned_at = DateTimeField()
     gate = serializers.CharField()
     ticket_id = serializers.UUIDField(allow_null=True)
     attendee = serializers.CharField(allow_null=True)
@@ -135,7 +136,7 @@ class ScanOutput(serializers.Serializer):
 class DuplicateScanOutput(serializers.Serializer):
     scan_id = serializers.CharField()
     status = serializers.ChoiceField(choices=ScanResult.choices)
-    scanned_at = serializers.DateTimeField()
+    scanned_at = DateTimeField()
     gate = serializers.CharField()
     agent = AgentOutput(allow_null=True)
 
@@ -144,7 +145,7 @@ class DuplicateOutput(serializers.Serializer):
     ticket_id = serializers.UUIDField()
     attendee = serializers.CharField()
     ticket_name = serializers.CharField()
-    checked_in_at = serializers.DateTimeField(help_text="The earliest scan's time: the one that counts.")
+    checked_in_at = DateTimeField(help_text="The earliest scan's time: the one that counts.")
     gate = serializers.CharField()
     checked_in_by = AgentOutput(allow_null=True)
     scans = DuplicateScanOutput(many=True)

@@ -4,10 +4,10 @@ import json
 import math
 from datetime import timezone
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mookh.core.serializers import DateTimeField
 from orders.voucherify.exports import FIELDS as EXPORT_FIELDS, ORDERINGS as EXPORT_ORDERINGS
 from orders.voucherify.inputs import CustomerInput, ItemInput, OrderInput
 from orders.voucherify.selectors import ORDERINGS
@@ -30,7 +30,7 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field(OpenApiTypes.NUMBER)
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": AMOUNT_MAX})
 class PriceField(serializers.Field):
     """A product's price: an integer or a finite number, at least 0."""
 
@@ -58,8 +58,17 @@ def _amount(**extra):
     return StrictIntegerField(min_value=0, max_value=AMOUNT_MAX, **OPTIONAL, **extra)
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string, as the SDK sends: DRF's CharField would take a number or true as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _text(max_length, **extra):
-    return serializers.CharField(max_length=max_length, **OPTIONAL, **extra)
+    return StrictCharField(max_length=max_length, **OPTIONAL, **extra)
 
 
 def _given(values: dict) -> dict:
@@ -144,7 +153,7 @@ class ApiOrderUpdateInput(serializers.Serializer):
     items = serializers.ListField(child=ApiOrderItemInput(), max_length=ITEMS_MAX, **OPTIONAL)
     metadata = MetadataField(**OPTIONAL)
     # A time without an offset is UTC, as the SDK sends a naive datetime.
-    created_at = serializers.DateTimeField(default_timezone=timezone.utc, **OPTIONAL)
+    created_at = DateTimeField(default_timezone=timezone.utc, **OPTIONAL)
     referrer_id = _text(32)
     customer = ApiCustomerInput(**OPTIONAL)
     referrer = ApiCustomerInput(**OPTIONAL)

@@ -2,6 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mookh.core.serializers import DateTimeField
 from orders.voucherify.exports import FIELDS as EXPORT_FIELDS, ORDERINGS as EXPORT_ORDERINGS
 from orders.voucherify.models import AsyncAction, OrderExport
 from orders.voucherify.statuses import STATUSES
@@ -56,8 +57,8 @@ class ApiOrderOutput(serializers.Serializer):
     items_applied_discount_amount = serializers.IntegerField()
     total_applied_discount_amount = serializers.IntegerField()
     metadata = serializers.DictField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
     customer_id = serializers.CharField(**NULLABLE_TEXT)
     customer = ApiCustomerRefOutput(allow_null=True)
     referrer_id = serializers.CharField(**NULLABLE_TEXT)
@@ -98,8 +99,8 @@ class ApiAsyncActionOutput(serializers.Serializer):
     operation_status = serializers.ChoiceField(choices=["SUCCESS", "FAILED", "UNKNOWN"], allow_null=True)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     processing_time = serializers.IntegerField(help_text="Milliseconds.")
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
     request_id = serializers.CharField(**NULLABLE_TEXT)
     result = ApiImportResultOutput(allow_null=True)
 
@@ -118,7 +119,7 @@ class ApiExportResultOutput(serializers.Serializer):
 class ApiExportOutput(serializers.Serializer):
     id = serializers.CharField(help_text="exp_…")
     object = constant("export")
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
     status = serializers.ChoiceField(choices=OrderExport.Status.values,
                                      help_text="Always SCHEDULED in the answer that creates it.")
     channel = constant("API")

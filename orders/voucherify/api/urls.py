@@ -8,10 +8,11 @@ urlpatterns = [
     re_path(r"^orders$", views.OrdersView.as_view(), name="voucherify-orders"),
     re_path(r"^orders/import$", views.OrdersImportView.as_view(), name="voucherify-orders-import"),
     re_path(r"^orders/export$", views.OrdersExportView.as_view(), name="voucherify-orders-export"),
-    re_path(r"^orders/(?P<order_id>.+)$", views.OrderView.as_view(), name="voucherify-order"),
+    # [\s\S], not ".": an id with a line break is still an id (answered in this API's error shape).
+    re_path(r"^orders/(?P<order_id>[\s\S]+)$", views.OrderView.as_view(), name="voucherify-order"),
     re_path(r"^async-actions/(?P<action_id>[^/]+)$", views.AsyncActionView.as_view(), name="voucherify-async-action"),
     re_path(r"^exports/(?P<export_id>[^/]+)$", views.ExportView.as_view(), name="voucherify-export"),
     re_path(r"^exports/(?P<export_id>[^/]+)/download$", views.ExportDownloadView.as_view(),
             name="voucherify-export-download"),
-    re_path(r"^.*$", views.UnknownRouteView.as_view()),
+    re_path(r"^[\s\S]*$", views.UnknownRouteView.as_view()),
 ]

@@ -34,8 +34,10 @@ ORDER_ID = OpenApiParameter("order_id", OpenApiTypes.STR, OpenApiParameter.PATH,
 TOKEN = OpenApiParameter("token", OpenApiTypes.STR, description="With the token of result.url: the CSV itself "
                                                                 "(text/plain) instead of the export.")
 LIST_PARAMETERS = [
-    OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 orders a page (default 10)."),
-    OpenApiParameter("page", OpenApiTypes.INT, description="1-based (default 1); past the end: no orders."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 100},
+                     description="1 to 100 orders a page (default 10)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 9_999_999},
+                     description="1-based (default 1); past the end: no orders."),
     OpenApiParameter("order", OpenApiTypes.STR, enum=list(ORDERINGS), description="Default -created_at."),
 ]
 ERRORS = {code: schema.ApiErrorOutput for code in (400, 401, 404, 409, 429)}
@@ -81,10 +83,19 @@ class OrderView(VoucherifyView):
         return Response(order_representation(api_order_find(store=self.store, key=api_order.pk)))
 
 
+IMPORT_REQUEST = {
+    "type": "array", "minItems": 1, "maxItems": IMPORT_MAX,
+    "items": {"description": "An order as POST /v1/orders takes it (ApiOrderCreateInput); anything else is "
+                             "reported in the async action's result as invalid_payload."},
+}
+
+
 class OrdersImportView(VoucherifyView):
     throttle_classes = [PER_API_KEY, IMPORTS_PER_STORE]
 
-    @extend_schema(operation_id="import_orders", tags=TAGS, request=ApiOrderCreateInput(many=True),
+    # Each order is checked in the background, not here: one that is not an order as POST /v1/orders takes
+    # it is reported in the async action's result, and the import goes on with the others.
+    @extend_schema(operation_id="import_orders", tags=TAGS, request={"application/json": IMPORT_REQUEST},
                    responses={202: schema.ApiImportOutput, **ERRORS},
                    description=f"Import up to {IMPORT_MAX} orders in the background, each upserted like a "
                                "create; poll GET /v1/async-actions/{id}. A store's imports run one at a time.")
