@@ -22,6 +22,15 @@ class PhoneNumberField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's CharField would take a number or true as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def validate_upload(upload, *, max_bytes: int, content_types: tuple[str, ...]):
     """Size and type checks shared by every upload field."""
     if upload.size > max_bytes:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mookh.core.errors import NotFound
+from mookh.core.serializers import StrictCharField
 from mookh.core.throttling import client_address, per_address
 from payments import services
 from payments.api.views import CALLBACK_STATUS, callback_headers
@@ -70,8 +71,8 @@ class PaybillConfirmationView(PaybillCallbackView):
 
 
 class SandboxPaybillInput(serializers.Serializer):
-    account_number = serializers.CharField(max_length=100, trim_whitespace=False,
-                                           help_text="What the customer types as the account number.")
+    account_number = StrictCharField(max_length=100, trim_whitespace=False,
+                                     help_text="What the customer types as the account number.")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=1)
     trans_id = serializers.RegexField(r"^[A-Za-z0-9]{1,40}$", required=False,
                                       help_text="M-Pesa's TransID; a new one when absent. Repeat one to replay.")

@@ -201,6 +201,12 @@ def test_sandbox_paybill_refuses_bad_input_with_field_errors(api):
     assert response.status_code == 400 and set(response.json()) >= {"amount", "trans_id"}
 
 
+def test_sandbox_paybill_refuses_an_account_number_that_is_not_text(api, order):
+    response = api.post("/payments/sandbox/paybill/", {"account_number": 656, "amount": "9000"}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"account_number"}
+    assert not Payment.objects.exists()
+
+
 def test_sandbox_paybill_is_not_found_in_live_mode(api, order, settings):
     settings.PAYMENTS_MODE = "live"
     response = api.post("/payments/sandbox/paybill/", {"account_number": order.order_number, "amount": "9000"},

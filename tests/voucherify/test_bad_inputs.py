@@ -76,8 +76,8 @@ def test_unknown_ids_are_404_when_the_key_is_valid(v1):
     _error(v1.get("/v1/no-such%0Aroute"), 404, "not_found")
 
 
-@pytest.mark.parametrize("query", ["limit=101", "limit=0", "limit=abc", "limit=1.5", "page=0", "page=x",
-                                   "order=amount", "order=-created"])
+@pytest.mark.parametrize("query", ["limit=101", "limit=0", "limit=abc", "limit=1.5", "page=0", "page=x", "limit=", "page=",
+                                   "order=amount", "order=-created", "order="])
 def test_list_is_refused_with_400_when_a_query_parameter_is_wrong(v1, query):
     _error(v1.get(f"/v1/orders?{query}"), 400, "invalid_query_params")
 

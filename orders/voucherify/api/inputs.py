@@ -7,7 +7,7 @@ from datetime import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField
+from mookh.core.serializers import DateTimeField, StrictCharField
 from orders.voucherify.exports import FIELDS as EXPORT_FIELDS, ORDERINGS as EXPORT_ORDERINGS
 from orders.voucherify.inputs import CustomerInput, ItemInput, OrderInput
 from orders.voucherify.selectors import ORDERINGS
@@ -56,15 +56,6 @@ class MetadataField(serializers.DictField):
 
 def _amount(**extra):
     return StrictIntegerField(min_value=0, max_value=AMOUNT_MAX, **OPTIONAL, **extra)
-
-
-class StrictCharField(serializers.CharField):
-    """A JSON string, as the SDK sends: DRF's CharField would take a number or true as text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 def _text(max_length, **extra):
@@ -173,6 +164,13 @@ class ApiOrderListQuery(serializers.Serializer):
     limit = serializers.RegexField(r"^[0-9]{1,3}$", required=False, default="10")
     page = serializers.RegexField(r"^[0-9]{1,7}$", required=False, default="1")
     order = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default="-created_at")
+
+    def to_internal_value(self, data):
+        # DRF reads an empty query value as an absent one; the API refuses it, as its schema says.
+        blank = {name: ["This field may not be blank."] for name in self.fields if data.get(name) == ""}
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
 
     def validate_limit(self, value):
         if not 1 <= int(value) <= 100:
