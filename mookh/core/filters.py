@@ -37,8 +37,10 @@ class BooleanField(forms.NullBooleanField):
     VALUES = {"true": True, "1": True, "false": False, "0": False}
 
     def to_python(self, value):
-        if value in (None, "") or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
+        if isinstance(value, bool):
+            return value
+        if value in (None, ""):
+            return None
         try:
             return self.VALUES[str(value).lower()]
         except KeyError:

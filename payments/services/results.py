@@ -36,7 +36,6 @@ def callback_token_matches(given: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
 
 
-# PostgreSQL text and jsonb cannot hold NUL: it is stored as the replacement character.
 NUL_STAND_IN = "\ufffd"
 
 
@@ -48,11 +47,10 @@ def callback_record(*, provider: str, body: bytes, headers: dict, remote_addr: s
     """Store a callback before anything is made of it (autocommitted: kept whatever follows).
 
     PostgreSQL text and jsonb hold no NUL character: one in the body or a header is kept as U+FFFD."""
-    text = body.decode(errors="replace").replace("\x00", NUL_STAND_IN)[:100_000]
     headers = {_no_nul(str(name)): _no_nul(str(value)) for name, value in headers.items()}
-    return ProviderCallback.objects.create(provider=provider, body=text, headers=headers,
-                                           remote_addr=_no_nul(remote_addr)[:64], outcome=Outcome.INVALID)
-
+    return ProviderCallback.objects.create(provider=provider, body=_no_nul(body.decode(errors="replace"))[:100_000],
+                                           headers=headers, remote_addr=_no_nul(remote_addr)[:64],
+                                           outcome=Outcome.INVALID)
 
 
 def callback_close(record: ProviderCallback | None, outcome: str, detail: str = "", attempt=None):
