@@ -8,7 +8,7 @@ from django.utils import timezone
 from orders.links import line_media_files, order_tickets_path
 from orders.models import Order, OrderStatus
 from orders.selectors import installments_amount
-from orders.services.pricing import MOBILE_METHODS
+from orders.services.pricing import MOBILE_CURRENCIES, MOBILE_METHODS
 from orders.services.status import OPEN
 from payments.models import PaymentAttempt
 from payments.providers.mobile import mobile_money
@@ -60,8 +60,10 @@ def order_payment_state(order: Order, *, now=None) -> str:
     return CLOSED_STATES.get(order.status, order.status.lower())
 
 
-def mobile_methods_wired() -> list[tuple[str, str]]:
-    return [(method, METHOD_LABELS[method]) for method in METHOD_COUNTRY if mobile_money(method) is not None]
+def mobile_methods_wired(*, currency: str) -> list[tuple[str, str]]:
+    """The methods that can collect `currency` (a country's wallets hold its own currency only)."""
+    return [(method, METHOD_LABELS[method]) for method, country in METHOD_COUNTRY.items()
+            if MOBILE_CURRENCIES[country] == currency and mobile_money(method) is not None]
 
 
 def payment_page_get(*, order_id, attempt_id=None) -> PaymentPage | None:
@@ -71,7 +73,7 @@ def payment_page_get(*, order_id, attempt_id=None) -> PaymentPage | None:
     if order is None:
         return None
     state = order_payment_state(order)
-    methods = mobile_methods_wired()
+    methods = mobile_methods_wired(currency=order.currency)
     codes = [code for code, _ in methods]
     default = order.exact_payment_method if order.exact_payment_method in codes else (codes[0] if codes else "")
     attempt = _attempt_of(order, attempt_id)

@@ -14,6 +14,7 @@ from mookh.core.throttling import limit_hit
 from orders.errors import OrderNotPayable
 from orders.models import Order
 from orders.services.lifecycle import order_lock
+from orders.services.pricing import MOBILE_CURRENCIES
 from payments.errors import PromptTooSoon
 from payments.models import PaymentAttempt
 from payments.providers.mobile import mobile_money
@@ -34,8 +35,8 @@ def link_prompt_send(*, order_id, phone_number: str, method: str = "") -> Paymen
 
     NotFound, OrderNotPayable (paid, expired, cancelled), InvalidInput (a phone that is neither
     E.164 nor a local number of the method's country, a method of another country, a method
-    that is not wired) or PromptTooSoon (one prompt per order per
-    THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN, 30 s: a double press).
+    whose wallets hold another currency than the order's, a method that is not wired) or
+    PromptTooSoon (one prompt per order per THROTTLE_PAYMENT_PROMPT_ORDER_COOLDOWN, 30 s: a double press).
     """
     order = order_lock(order_id)
     if order_payment_state(order) != "open":
@@ -54,6 +55,10 @@ def link_prompt_send(*, order_id, phone_number: str, method: str = "") -> Paymen
     if METHOD_COUNTRY[method] != country:
         needed = COUNTRY_NUMBERS[METHOD_COUNTRY[method]]
         raise InvalidInput({"phone_number": f"{METHOD_LABELS[method]} needs {needed}."})
+    wallet_currency = MOBILE_CURRENCIES[country]
+    if wallet_currency != order.currency:
+        raise InvalidInput({"method": f"{METHOD_LABELS[method]} pays in {wallet_currency}, and this order is in "
+                                      f"{order.currency}: pay by card."})
     money = mobile_money(method)
     if money is None:
         raise InvalidInput({"method": f"{METHOD_LABELS[method]} payments are not available yet."},

@@ -95,8 +95,8 @@ def test_cancelled_prompt_shows_its_outcome_and_the_form_again(api, catalog, dja
 
 @pytest.mark.parametrize("typed, method, stored", [
     ("0711 222 333", "MPESA", "+254711222333"),
-    ("0772123456", "MTNUG", "+256772123456"),
-    ("256772123456", "AIRTELUG", "+256772123456"),
+    ("0733111222", "AIRTEL", "+254733111222"),
+    ("254733111222", "AIRTEL", "+254733111222"),
 ])
 def test_prompt_form_takes_a_number_typed_as_at_home_for_the_chosen_method(
         api, catalog, typed, method, stored, django_capture_on_commit_callbacks):
@@ -108,6 +108,16 @@ def test_prompt_form_takes_a_number_typed_as_at_home_for_the_chosen_method(
                                                               "phone_number": typed, "method": method})
     assert response.status_code == 303
     assert PaymentAttempt.objects.get(order=order).phone == stored
+
+
+def test_order_in_shillings_offers_and_takes_only_the_methods_whose_wallets_hold_shillings(api, catalog):
+    order = _place(api, (catalog.vvip, 1))
+    html = _browser().get(_page_path(order)).content.decode()
+    assert '<option value="MPESA"' in html and '<option value="MTNUG"' not in html
+    assert '<option value="AIRTELUG"' not in html
+    refused = api.post(f"{_page_path(order)}pay/", {"phone_number": "0772123456", "method": "MTNUG"}, format="json")
+    assert refused.status_code == 400 and "pays in UGX" in refused.json()["method"][0]
+    assert not PaymentAttempt.objects.exists()
 
 
 def test_prompt_form_refuses_a_local_number_when_no_method_names_its_country(api, catalog):
