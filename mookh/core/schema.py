@@ -2,6 +2,7 @@
 documents the errors its view can answer (mookh.core.api renders them), and fields whose rules
 drf-spectacular leaves out (decimal strings, non-empty lists, E.164 numbers) carry them."""
 import copy
+import math
 
 from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -28,6 +29,8 @@ TEXT_PATTERN = r"^[^\x00]*$"
 TEXT_NOT_BLANK_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
 # RFC 3339 allows offsets to ±23:59; the API takes those up to ±18:00 (mookh.core.date_limits).
 DATETIME_OFFSET_PATTERN = r"(?:[Zz]|[+-](?:(?:0[0-9]|1[0-7]):[0-5][0-9]|18:00))$"
+# Where a component carries its rules until `schema_rules_stated` writes them.
+RULES_KEY = "x-rules"
 
 
 def decimal_pattern(field: serializers.DecimalField) -> str:
@@ -41,6 +44,19 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     if field.min_value is not None and field.min_value >= 1:
         return rf"^0*[1-9][0-9]{{0,{whole - 1}}}{fraction}$"
     return rf"^{sign}(?:[0-9]{{1,{whole}}}{fraction}|\.[0-9]{{1,{places}}})$"
+
+
+def decimal_string_or_whole_number(field: serializers.DecimalField, string_schema: dict) -> dict:
+    """What StrictDecimalField takes: the decimal string, or a whole JSON number within the same bounds."""
+    limit = 10 ** field.max_whole_digits - 1
+    minimum = -limit if field.min_value is None else max(-limit, math.ceil(field.min_value))
+    maximum = limit if field.max_value is None else min(limit, math.floor(field.max_value))
+    whole_number = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    if string_schema.get("nullable"):
+        whole_number["nullable"] = True
+    annotations = {key: string_schema.pop(key) for key in ("description", "title", "default", "writeOnly")
+                   if key in string_schema}
+    return {"anyOf": [string_schema, whole_number], **annotations}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -77,13 +93,14 @@ class AutoSchema(SpectacularAutoSchema):
         return body
 
     def _map_basic_serializer(self, serializer, direction):
-        """A serializer's `schema_any_of` states a rule across its fields (one of two fields required…)
-        that its validate() enforces: a request must match one of the alternatives."""
+        """A serializer's `schema_rules` state rules across its fields (one of two fields required…) that
+        its validate() or its service enforces. Each rule is a list of alternatives, one of which a whole
+        request (not a PATCH) must match; `schema_rules_stated` writes them once enums are named."""
         schema = super()._map_basic_serializer(serializer, direction)
-        alternatives = getattr(serializer, "schema_any_of", None)
-        if alternatives and direction == "request":
+        rules = getattr(serializer, "schema_rules", None)
+        if rules and direction == "request" and not serializer.partial:
             # A copy: postprocessing hooks rewrite schemas in place, and the class attribute is reused.
-            schema["anyOf"] = copy.deepcopy(alternatives)
+            schema[RULES_KEY] = copy.deepcopy(rules)
         return schema
 
     def _get_response_bodies(self, direction="response"):
@@ -115,6 +132,8 @@ class AutoSchema(SpectacularAutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.DecimalField) and "pattern" in schema:
             schema["pattern"] = decimal_pattern(field)
+            if direction == "request":
+                schema = decimal_string_or_whole_number(field, schema)
         elif isinstance(field, PhoneNumberField) and schema.get("type") == "string":
             schema["pattern"] = PHONE_PATTERN
         elif isinstance(field, PersonNameField) and schema.get("type") == "string":
@@ -139,7 +158,8 @@ def _is_plain_text(field, schema) -> bool:
 
 
 def _require_items(field, schema: dict) -> None:
-    """A list's allow_empty=False, min_length and max_length (DRF checks them; spectacular leaves some out)."""
+    """A list's allow_empty=False, min_length and max_length (DRF checks them; spectacular leaves some out),
+    and `unique_items` where the list's service refuses repeats."""
     if not isinstance(schema, dict) or schema.get("type") != "array":
         return
     minimum = max(0 if getattr(field, "allow_empty", True) else 1, getattr(field, "min_length", None) or 0)
@@ -147,6 +167,8 @@ def _require_items(field, schema: dict) -> None:
         schema["minItems"] = max(schema.get("minItems", 0), minimum)
     if getattr(field, "max_length", None) is not None:
         schema["maxItems"] = field.max_length
+    if getattr(field, "unique_items", False):  # a list whose service refuses a repeat
+        schema["uniqueItems"] = True
 
 
 def datetime_offsets_bounded(result, generator, request, public):
@@ -161,4 +183,15 @@ def datetime_offsets_bounded(result, generator, request, public):
             for value in node:
                 visit(value)
     visit(result)
+    return result
+
+
+def schema_rules_stated(result, generator, request, public):
+    """Postprocessing hook, after spectacular's enum naming (which would hoist each one-value enum of a
+    rule into a component of its own): a component's rules become anyOf, or allOf of anyOfs."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        rules = component.pop(RULES_KEY, None)
+        if rules:
+            any_ofs = [{"anyOf": alternatives} for alternatives in rules]
+            component.update(any_ofs[0] if len(any_ofs) == 1 else {"allOf": any_ofs})
     return result

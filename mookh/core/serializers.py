@@ -1,3 +1,4 @@
+import math
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
@@ -11,7 +12,37 @@ from mookh.core.names import NAME_MAX_LENGTH, name_problem
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
 
 
-class PhoneNumberField(serializers.CharField):
+class JsonStringOnly:
+    """Text fields take a JSON string only: DRF's would take a number or true and read it as text,
+    which the schema (type string) does not allow."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(JsonStringOnly, serializers.CharField):
+    pass
+
+
+class StrictRegexField(JsonStringOnly, serializers.RegexField):
+    pass
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal string ("15.50") or a whole JSON number (15), as the seeds send them. A JSON fraction
+    (15.5) is refused: it arrives as a binary float, and money is never a float."""
+
+    default_error_messages = {"fraction": 'Send an amount with a fraction as a decimal string, such as "15.50".'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            self.fail("fraction")
+        return super().to_internal_value(data)
+
+
+class PhoneNumberField(StrictCharField):
     """Accepts only E.164 numbers and returns them normalized."""
 
     def to_internal_value(self, data):
@@ -22,13 +53,46 @@ class PhoneNumberField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class StrictCharField(serializers.CharField):
-    """A JSON string only: DRF's CharField would take a number or true as text."""
+def json_unstorable(value) -> str | None:
+    """Why PostgreSQL's jsonb cannot hold `value` (a NUL character, a lone surrogate, a number that is
+    not finite) anywhere in its keys and values, or None."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "Text may not contain the NUL character."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text may not contain a lone surrogate character."
+        elif isinstance(item, float) and not math.isfinite(item):
+            return "Numbers must be finite."
+    return None
+
+
+class JsonStorable:
+    """Free JSON kept in a jsonb column: what the column cannot hold is a 400, not a 500."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        values = super().to_internal_value(data)
+        problem = json_unstorable(values)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return values
+
+
+class StorableDictField(JsonStorable, serializers.DictField):
+    pass
+
+
+class StorableJSONField(JsonStorable, serializers.JSONField):
+    pass
 
 
 def validate_upload(upload, *, max_bytes: int, content_types: tuple[str, ...]):
@@ -41,7 +105,7 @@ def validate_upload(upload, *, max_bytes: int, content_types: tuple[str, ...]):
     return upload
 
 
-class PersonNameField(serializers.CharField):
+class PersonNameField(StrictCharField):
     """A person's name as shown in messages to someone else: no links, no control characters."""
 
     def __init__(self, **kwargs):
@@ -49,8 +113,6 @@ class PersonNameField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
         text = " ".join(super().to_internal_value(data).split())
         problem = name_problem(text) if text else None
         if problem:
@@ -80,5 +142,15 @@ class DateTimeField(serializers.DateTimeField):
         return value
 
 
-# For a ModelSerializer's `serializer_field_mapping`: its model date-times become DateTimeField above.
-MODEL_FIELDS_BOUNDED = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
+class ModelSerializer(serializers.ModelSerializer):
+    """Model fields read as the fields above: text from JSON strings only, decimals never from a float,
+    date-times within what the database stores."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.DecimalField: StrictDecimalField,
+        models.DateTimeField: DateTimeField,
+        models.JSONField: StorableJSONField,
+    }

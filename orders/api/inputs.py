@@ -4,7 +4,8 @@ import math
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import PersonNameField, PhoneNumberField
+from mookh.core.serializers import (PersonNameField, PhoneNumberField, StorableDictField, StrictCharField,
+                                    StrictRegexField)
 from orders.models import PaymentMethod
 from orders.services import LineInput, OrderRequest, Person
 from orders.services.items import TYPE_NAMES
@@ -30,7 +31,7 @@ DATA_ENTRY_TEXT_MAX_LENGTH = 500
         {"type": "number"}, {"type": "boolean"},
     ]},
 })
-class DataEntriesField(serializers.DictField):
+class DataEntriesField(StorableDictField):
     """An attendee's answers: at most 50 keys, each a short name, each value a string, number or
     boolean (never a nested structure)."""
 
@@ -77,7 +78,7 @@ class LineInputSerializer(serializers.Serializer):
     item_quantity = serializers.IntegerField(min_value=1, max_value=1000)
     ticket_names = serializers.ListField(child=PersonNameField(allow_blank=True), required=False, default=list,
                                          max_length=TICKET_NAMES_MAX, help_text="One attendee name per unit at most.")
-    promotional_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
+    promotional_code = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=64)
     data_entries = DataEntriesField(required=False, default=dict,
                                     help_text="Answers to the event's registration_fields, by field name.")
 
@@ -86,9 +87,9 @@ class LineInputSerializer(serializers.Serializer):
 
 
 class OrderPlaceInput(serializers.Serializer):
-    currency = serializers.RegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
+    currency = StrictRegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    exact_payment_method = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=12)
+    exact_payment_method = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=12)
     agent = serializers.UUIDField(required=False, allow_null=True)
     is_pay_later = serializers.BooleanField(required=False, default=False)
     payment_installments = serializers.IntegerField(required=False, default=1)
@@ -98,11 +99,11 @@ class OrderPlaceInput(serializers.Serializer):
     payer = PersonInput(required=False, allow_null=True)
     order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=ORDER_LINES_MAX)
     # validate() below, for the schema: a customer email, unless a gate sale.
-    schema_any_of = [
+    schema_rules = [[
         {"properties": {"customer": {"required": ["email"], "properties": {"email": {"minLength": 1}}}}},
         {"required": ["is_gate_purchase"], "properties": {"is_gate_purchase": {"enum": [True]},
                                                           "payment_method": {"enum": list(GATE_PAYMENT_METHODS)}}},
-    ]
+    ]]
 
     def validate(self, attrs):
         gate_sale = attrs["is_gate_purchase"] and attrs["payment_method"] in GATE_PAYMENT_METHODS

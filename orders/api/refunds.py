@@ -4,15 +4,16 @@ from decimal import Decimal
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from mookh.core.serializers import StrictCharField, StrictDecimalField
 from orders.api.serializers import OrderSerializer
 
 PROBLEM = inline_serializer("RefundProblem", {
-    "detail": serializers.CharField(), "code": serializers.CharField(),
+    "detail": StrictCharField(), "code": StrictCharField(),
 })
 
 
 class OrderRefundInput(serializers.Serializer):
-    amount = serializers.DecimalField(
+    amount = StrictDecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True,
         help_text="How much to send back, in the order's currency. Absent: everything the order received and "
                   "has not refunded. At most what was received and not refunded or being refunded.")

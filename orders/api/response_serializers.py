@@ -12,12 +12,13 @@ Which one a buyer gets depends on the order and on `response_type`:
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
+from mookh.core.serializers import StrictCharField
 from orders.api.serializers import OrderSerializer
 
 
 class PaymentRequestOutput(serializers.Serializer):
     started = serializers.BooleanField(help_text="Whether a payment request reached the payer's phone.")
-    message = serializers.CharField(help_text="What the buyer should do next, or why nothing was sent.")
+    message = StrictCharField(help_text="What the buyer should do next, or why nothing was sent.")
 
 
 class OrderCreatedOutput(OrderSerializer):
@@ -30,23 +31,23 @@ class OrderCreatedOutput(OrderSerializer):
 class PaymentLinkOutput(serializers.Serializer):
     link = serializers.URLField(help_text="The order's payment page (/payments/links/{id}/): its summary, "
                                           "a mobile money prompt and the card form, usable on a phone.")
-    order_number = serializers.CharField()
-    currency_code = serializers.CharField()
+    order_number = StrictCharField()
+    currency_code = StrictCharField()
 
 
 class CardPaymentForm(serializers.Serializer):
     status = serializers.BooleanField(help_text="Whether the form can be posted (false: no card gateway).")
-    message = serializers.CharField()
+    message = StrictCharField()
     url = serializers.URLField(allow_null=True, help_text="Where to post the form (the card gateway's pay page).")
     payload = serializers.DictField(
-        child=serializers.CharField(), allow_null=True,
+        child=StrictCharField(), allow_null=True,
         help_text="The form's fields and values (Cybersource Secure Acceptance), signed: post them unchanged. "
                   "`transaction_uuid` names the payment attempt; `reference_number` is the order number.")
 
 
 class CardPaymentOutput(serializers.Serializer):
     pay_response = CardPaymentForm()
-    order_number = serializers.CharField()
+    order_number = StrictCharField()
 
 
 ORDER_PAID_EXAMPLE = {

@@ -2,7 +2,7 @@
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField
+from mookh.core.serializers import DateTimeField, StrictCharField, StrictDecimalField
 from orders.api.representation import line_representation, order_representation
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -11,21 +11,21 @@ TEXT = {"read_only": True, "allow_null": True}
 
 class PersonOutput(serializers.Serializer):
     email = serializers.EmailField(allow_null=True, allow_blank=True, help_text="Empty for a gate sale without one.")
-    name = serializers.CharField(allow_null=True)
-    phone_number = serializers.CharField(allow_null=True)
+    name = StrictCharField(allow_null=True)
+    phone_number = StrictCharField(allow_null=True)
 
 
 class OrderLineFields(serializers.Serializer):
     """What every line carries."""
 
     id = serializers.UUIDField(read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = StrictCharField(read_only=True)
     item_id = serializers.UUIDField(read_only=True)
-    type_name = serializers.CharField(read_only=True)
+    type_name = StrictCharField(read_only=True)
     item_quantity = serializers.IntegerField(read_only=True)
-    selling_price = serializers.DecimalField(**MONEY)
-    promo_amount = serializers.DecimalField(**MONEY)
-    promo_code = serializers.CharField(**TEXT)
+    selling_price = StrictDecimalField(**MONEY)
+    promo_amount = StrictDecimalField(**MONEY)
+    promo_code = StrictCharField(**TEXT)
     created = DateTimeField(read_only=True)
     updated = DateTimeField(read_only=True)
 
@@ -37,16 +37,16 @@ class TicketOrderLineSerializer(OrderLineFields):
     ticket_url = serializers.URLField(**TEXT)
     ticket_files = serializers.ListField(child=serializers.DictField(), read_only=True)
     event = serializers.UUIDField(read_only=True)
-    event_name = serializers.CharField(read_only=True)
-    event_venue = serializers.CharField(**TEXT)
-    event_description = serializers.CharField(read_only=True)
+    event_name = StrictCharField(read_only=True)
+    event_venue = StrictCharField(**TEXT)
+    event_description = StrictCharField(read_only=True)
     event_poster = serializers.URLField(**TEXT)
     event_link = serializers.URLField(read_only=True)
-    ticket_name = serializers.CharField(read_only=True)
-    ticket_description = serializers.CharField(**TEXT)
+    ticket_name = StrictCharField(read_only=True)
+    ticket_description = StrictCharField(**TEXT)
     start_date = DateTimeField(read_only=True)
     end_date = DateTimeField(**TEXT)
-    ticket_names = serializers.ListField(child=serializers.CharField(), read_only=True)
+    ticket_names = serializers.ListField(child=StrictCharField(), read_only=True)
     data_entries = serializers.DictField(read_only=True)
 
 
@@ -56,12 +56,12 @@ class AlbumOrderLineSerializer(OrderLineFields):
 
     album = serializers.UUIDField(read_only=True)
     category = serializers.UUIDField(**TEXT)
-    category_name = serializers.CharField(**TEXT)
+    category_name = StrictCharField(**TEXT)
     media_type = serializers.UUIDField(read_only=True)
-    media_type_name = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-    store_name = serializers.CharField(read_only=True)
-    authors = serializers.ListField(child=serializers.CharField(), read_only=True)
+    media_type_name = StrictCharField(read_only=True)
+    description = StrictCharField(read_only=True)
+    store_name = StrictCharField(read_only=True)
+    authors = serializers.ListField(child=StrictCharField(), read_only=True)
     thumbnail = serializers.URLField(**TEXT)
     media_files = serializers.ListField(child=serializers.DictField(), read_only=True)
 
@@ -71,8 +71,8 @@ class ExternalOrderLineSerializer(OrderLineFields):
     price, holding no stock and delivering nothing."""
 
     item_id = serializers.UUIDField(read_only=True, allow_null=True)
-    source_id = serializers.CharField(read_only=True)
-    unit_price = serializers.DecimalField(**MONEY)
+    source_id = StrictCharField(read_only=True)
+    unit_price = StrictDecimalField(**MONEY)
 
 
 # An order's `order_detail`: each line in the shape its `type_name` names.
@@ -90,16 +90,16 @@ class PaymentAttemptOutput(serializers.Serializer):
     """A request for money sent to a provider (an M-Pesa prompt, a card checkout…) and its outcome."""
 
     id = serializers.UUIDField()
-    provider = serializers.CharField(help_text="mpesa, airtel, mtn or cybersource")
-    exact_payment_method = serializers.CharField()
-    amount = serializers.DecimalField(**MONEY)
-    currency = serializers.CharField()
+    provider = StrictCharField(help_text="mpesa, airtel, mtn or cybersource")
+    exact_payment_method = StrictCharField()
+    amount = StrictDecimalField(**MONEY)
+    currency = StrictCharField()
     status = serializers.ChoiceField(choices=["STARTING", "PENDING", "SUCCEEDED", "FAILED", "CANCELLED"])
-    provider_reference = serializers.CharField(allow_null=True,
+    provider_reference = StrictCharField(allow_null=True,
                                                help_text="What the provider calls it: CheckoutRequestID, …")
-    receipt = serializers.CharField(allow_null=True, help_text="The provider's receipt once the money arrived.")
-    phone = serializers.CharField(allow_null=True, help_text="The phone asked to pay (mobile money).")
-    description = serializers.CharField(help_text="The provider's word on the outcome, e.g. why it failed.")
+    receipt = StrictCharField(allow_null=True, help_text="The provider's receipt once the money arrived.")
+    phone = StrictCharField(allow_null=True, help_text="The phone asked to pay (mobile money).")
+    description = StrictCharField(help_text="The provider's word on the outcome, e.g. why it failed.")
     created = DateTimeField()
 
 
@@ -107,15 +107,15 @@ class RefundOutput(serializers.Serializer):
     """Money sent back to the buyer, one payment's share at a time."""
 
     id = serializers.UUIDField()
-    amount = serializers.DecimalField(**MONEY)
-    currency = serializers.CharField()
+    amount = StrictDecimalField(**MONEY)
+    currency = StrictCharField()
     status = serializers.ChoiceField(choices=["PENDING", "DONE", "FAILED"],
                                      help_text="PENDING: being sent, or (cash) owed by staff; DONE: the money is back.")
-    provider = serializers.CharField(allow_null=True, help_text="mpesa, airtel, mtn, cybersource or cash")
-    provider_reference = serializers.CharField(allow_null=True,
+    provider = StrictCharField(allow_null=True, help_text="mpesa, airtel, mtn, cybersource or cash")
+    provider_reference = StrictCharField(allow_null=True,
                                                help_text="What the provider calls the refund: ConversationID, …")
-    receipt = serializers.CharField(allow_null=True, help_text="The provider's reference of the money sent back.")
-    failure_reason = serializers.CharField(allow_null=True, help_text="Why the provider did not send it back.")
+    receipt = StrictCharField(allow_null=True, help_text="The provider's reference of the money sent back.")
+    failure_reason = StrictCharField(allow_null=True, help_text="Why the provider did not send it back.")
     created = DateTimeField()
 
 
@@ -125,21 +125,21 @@ class OrderSerializer(serializers.Serializer):
     payer = PersonOutput(read_only=True)
     agent = serializers.UUIDField(**TEXT)
     order_detail = serializers.SerializerMethodField()
-    order_status = serializers.CharField(read_only=True)
-    order_number = serializers.CharField(read_only=True)
-    currency = serializers.CharField(read_only=True)
+    order_status = StrictCharField(read_only=True)
+    order_number = StrictCharField(read_only=True)
+    currency = StrictCharField(read_only=True)
     short_url = serializers.URLField(**TEXT)
-    order_amount = serializers.DecimalField(**MONEY)
-    order_balance = serializers.DecimalField(**MONEY)
-    payment_method = serializers.CharField(read_only=True)
-    exact_payment_method = serializers.CharField(read_only=True)
+    order_amount = StrictDecimalField(**MONEY)
+    order_balance = StrictDecimalField(**MONEY)
+    payment_method = StrictCharField(read_only=True)
+    exact_payment_method = StrictCharField(read_only=True)
     payment_installments = serializers.IntegerField(read_only=True)
-    installments_amount = serializers.DecimalField(**MONEY)
+    installments_amount = StrictDecimalField(**MONEY)
     is_promo_order = serializers.BooleanField(read_only=True)
-    order_channel = serializers.CharField(read_only=True)
+    order_channel = StrictCharField(read_only=True)
     registration_data = serializers.ListField(child=serializers.DictField(), read_only=True)
     is_mobile_payments = serializers.BooleanField(read_only=True)
-    payment_reference = serializers.CharField(**TEXT)
+    payment_reference = StrictCharField(**TEXT)
     is_pay_later = serializers.BooleanField(read_only=True)
     is_gate_purchase = serializers.BooleanField(read_only=True)
     flag_email_sent = serializers.BooleanField(read_only=True)

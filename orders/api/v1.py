@@ -8,7 +8,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from mookh.core.errors import InvalidInput
-from mookh.core.serializers import PhoneNumberField
+from mookh.core.serializers import (
+    ModelSerializer, PhoneNumberField, StrictCharField, StrictDecimalField, StrictRegexField,
+)
 from orders import services
 from orders.api.filters import OrderFilter
 from orders.api.inputs import ORDER_LINES_MAX, LineInputSerializer, PersonInput
@@ -26,13 +28,13 @@ class V1OrderInput(serializers.Serializer):
     customer = PersonInput()
     store_fk = serializers.UUIDField(required=False, allow_null=True)
     order_detail = LineInputSerializer(many=True, allow_empty=False, max_length=ORDER_LINES_MAX)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
+    currency = StrictRegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
     payment_method = serializers.ChoiceField(choices=[*PaymentMethod.values, *WALLETS],
                                              help_text="A v2 method, or the mobile wallet itself (MPESA, …).")
-    promo_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
+    promo_code = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=64)
     agent = serializers.UUIDField(required=False, allow_null=True)
-    card = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-    order_udf = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+    card = StrictCharField(required=False, allow_blank=True, max_length=64, default="")
+    order_udf = StrictCharField(required=False, allow_blank=True, max_length=255, default="")
 
     def order_request(self) -> OrderRequest:
         """The engine's request; v1's flat `promo_code` applies to every line that names none."""
@@ -60,22 +62,22 @@ class V1OrderInput(serializers.Serializer):
             raise InvalidInput({"order_detail": wrong})
 
 
-class V1OrderSerializer(serializers.ModelSerializer):
+class V1OrderSerializer(ModelSerializer):
     """Seed 000's flat order."""
 
-    customer = serializers.CharField(source="customer_name", read_only=True)
+    customer = StrictCharField(source="customer_name", read_only=True)
     store_fk = serializers.SerializerMethodField()
     agent_name = serializers.SerializerMethodField()
     event_name = serializers.SerializerMethodField()
     event = serializers.SerializerMethodField()
     order_items_summary = serializers.SerializerMethodField()
     order_detail = serializers.SerializerMethodField()
-    order_status = serializers.CharField(source="status", read_only=True)
-    order_amount = serializers.DecimalField(**MONEY)
-    order_balance = serializers.DecimalField(**MONEY)
+    order_status = StrictCharField(source="status", read_only=True)
+    order_amount = StrictDecimalField(**MONEY)
+    order_balance = StrictDecimalField(**MONEY)
     promo_code = serializers.SerializerMethodField()
     promo_code_value = serializers.SerializerMethodField()
-    order_type = serializers.CharField(source="order_channel", read_only=True)
+    order_type = StrictCharField(source="order_channel", read_only=True)
 
     class Meta:
         model = Order
@@ -120,31 +122,31 @@ class V1OrderSerializer(serializers.ModelSerializer):
 
 class VerifyInput(serializers.Serializer):
     # The order service refuses a request with neither (InvalidInput).
-    schema_any_of = [{"required": ["phone_number"]}, {"required": ["email"]}]
-    order_number = serializers.CharField(max_length=6)
+    schema_rules = [[{"required": ["phone_number"]}, {"required": ["email"]}]]
+    order_number = StrictCharField(max_length=6)
     phone_number = PhoneNumberField(required=False, help_text="The order's customer or payer phone.")
     email = serializers.EmailField(required=False, help_text="The order's customer or payer email.")
 
 
 class PaymentStateSerializer(serializers.Serializer):
-    order_number = serializers.CharField()
-    order_status = serializers.CharField(source="status")
-    currency = serializers.CharField()
-    order_amount = serializers.DecimalField(**MONEY)
-    amount_paid = serializers.DecimalField(**MONEY)
-    order_balance = serializers.DecimalField(**MONEY)
-    payment_reference = serializers.CharField(allow_null=True)
+    order_number = StrictCharField()
+    order_status = StrictCharField(source="status")
+    currency = StrictCharField()
+    order_amount = StrictDecimalField(**MONEY)
+    amount_paid = StrictDecimalField(**MONEY)
+    order_balance = StrictDecimalField(**MONEY)
+    payment_reference = StrictCharField(allow_null=True)
 
 
 class QuoteLineSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StrictCharField()
     item_id = serializers.UUIDField(source="item.pk")
-    type_name = serializers.CharField()
+    type_name = StrictCharField()
     item_quantity = serializers.IntegerField(source="quantity")
-    unit_price = serializers.DecimalField(**MONEY)
+    unit_price = StrictDecimalField(**MONEY)
     promo_code = serializers.SerializerMethodField()
-    promo_amount = serializers.DecimalField(**MONEY)
-    selling_price = serializers.DecimalField(**MONEY)
+    promo_amount = StrictDecimalField(**MONEY)
+    selling_price = StrictDecimalField(**MONEY)
 
     def get_promo_code(self, line) -> str | None:
         return line.promotional_code if line.promo_code_id else None
@@ -153,9 +155,9 @@ class QuoteLineSerializer(serializers.Serializer):
 class OrderQuoteSerializer(serializers.Serializer):
     """What an order would cost: prices only, no order, no payment, no links."""
 
-    currency = serializers.CharField()
-    order_amount = serializers.DecimalField(source="amount", **MONEY)
-    promo_code_value = serializers.DecimalField(source="promo_amount", **MONEY)
+    currency = StrictCharField()
+    order_amount = StrictDecimalField(source="amount", **MONEY)
+    promo_code_value = StrictDecimalField(source="promo_amount", **MONEY)
     order_detail = QuoteLineSerializer(source="lines", many=True)
 
 

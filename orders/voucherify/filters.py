@@ -4,12 +4,15 @@
      "created_at": {"conditions": {"$after": "2024-01-01T00:00:00Z"}}, "metadata.shop": {"conditions": {"$is": "A"}}}
 
 Anything else is refused (InvalidInput): a filter that is silently ignored exports the wrong rows.
+The API's schema states this grammar (orders.voucherify.api.schema.export_filters_schema).
 """
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 
+from mookh.core.date_limits import InvalidMoment, moment_bounded
 from mookh.core.errors import InvalidInput
 from orders.voucherify.statuses import STATUSES, api_status_filter
 
@@ -29,7 +32,12 @@ OPERATORS = {
     METADATA: {"$is", "$is_not", "$in", "$not_in", "$has_value", "$is_unknown"},
 }
 METADATA_KEY = re.compile(r"^metadata\.([A-Za-z0-9_\-]{1,64})$")
-MAX_CONDITIONS = 20
+JUNCTIONS = ("and", "or")
+PRESENCE_OPERATORS = ("$has_value", "$is_unknown")
+# Above what the named fields' operators can add up to (72), so only metadata conditions can reach it.
+MAX_CONDITIONS = 100
+TEXT_MAX_LENGTH = 200
+LIST_MAX_LENGTH = 100
 
 
 def export_filters_q(filters: dict | None) -> Q:
@@ -37,16 +45,18 @@ def export_filters_q(filters: dict | None) -> Q:
         return Q()
     if not isinstance(filters, dict):
         raise InvalidInput({"filters": "An object of field conditions."})
-    junction = str(filters.get("junction") or "and").lower()
-    if junction not in ("and", "or"):
+    junction = filters.get("junction")
+    junction = "and" if junction is None else junction
+    if not isinstance(junction, str) or junction.lower() not in JUNCTIONS:
         raise InvalidInput({"filters": "junction is 'and' or 'or'."})
+    junction = junction.lower()
     parts = []
     for name, spec in filters.items():
         if name == "junction":
             continue
         conditions = spec.get("conditions") if isinstance(spec, dict) else None
-        if not isinstance(conditions, dict) or not conditions:
-            raise InvalidInput({"filters": f"{name}: give {{\"conditions\": {{\"$is\": …}}}}."})
+        if not isinstance(conditions, dict) or not conditions or len(spec) > 1:
+            raise InvalidInput({"filters": f"{name}: give {{\"conditions\": {{\"$is\": …}}}} and nothing else."})
         parts.extend(_condition(name, operator, value) for operator, value in conditions.items())
     if len(parts) > MAX_CONDITIONS:
         raise InvalidInput({"filters": f"At most {MAX_CONDITIONS} conditions."})
@@ -69,7 +79,9 @@ def _condition(name: str, operator: str, value) -> Q:
     column, kind = _field(name)
     if operator not in OPERATORS[kind]:
         raise InvalidInput({"filters": f"{name}: {operator!r} is not one of {', '.join(sorted(OPERATORS[kind]))}."})
-    if operator in ("$has_value", "$is_unknown"):
+    if operator in PRESENCE_OPERATORS:
+        if not _scalar(value):
+            raise InvalidInput({"filters": f"{name}: {operator} takes no value (null, true or another scalar)."})
         present = Q(**{f"{column}__isnull": False})
         return present if operator == "$has_value" else ~present
     if kind == STATUS:
@@ -95,8 +107,8 @@ def _status_condition(operator: str, value) -> Q:
 
 
 def _list(name: str, value) -> list:
-    if not isinstance(value, list) or not value or len(value) > 100:
-        raise InvalidInput({"filters": f"{name}: a list of 1 to 100 values."})
+    if not isinstance(value, list) or not value or len(value) > LIST_MAX_LENGTH:
+        raise InvalidInput({"filters": f"{name}: a list of 1 to {LIST_MAX_LENGTH} values."})
     return value
 
 
@@ -105,13 +117,19 @@ def _value(name: str, kind: str, value):
         return value
     if kind == MOMENT and isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
+            moment = parse_datetime(value)
+            if moment is not None:
+                return moment_bounded(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        except (ValueError, InvalidMoment):
             pass
-        else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    if kind == TEXT and isinstance(value, str) and len(value) <= 200:
+    # PostgreSQL's text and jsonb hold no NUL character.
+    if kind == TEXT and isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH and "\x00" not in value:
         return value
-    if kind == METADATA and isinstance(value, (str, int, float, bool)):
+    if kind == METADATA and value is not None and _scalar(value):
         return value
     raise InvalidInput({"filters": f"{name}: {value!r} is not a {kind} value."})
+
+
+def _scalar(value) -> bool:
+    """null, a boolean, a number or a string PostgreSQL can hold (no NUL)."""
+    return value is None or isinstance(value, (bool, int, float)) or (isinstance(value, str) and "\x00" not in value)

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mookh.core.serializers import StrictCharField
 from mookh.core.throttling import address_limited, client_address, per_address
 from orders.api.responses import CARD_FORM
 from payments import selectors
@@ -31,9 +32,9 @@ def callback_headers(request) -> dict:
 
 class CardFormOutput(serializers.Serializer):
     status = serializers.BooleanField()
-    message = serializers.CharField()
+    message = StrictCharField()
     url = serializers.URLField(help_text="Where to post the form: the card gateway's pay page.")
-    payload = serializers.DictField(child=serializers.CharField(),
+    payload = serializers.DictField(child=StrictCharField(),
                                     help_text="The form's fields, signed (Cybersource Secure Acceptance).")
 
 
@@ -69,7 +70,7 @@ class CybersourceCallbackView(APIView):
     throttle_classes = [per_address("payment_callback_address")]
 
     @extend_schema(request={"application/x-www-form-urlencoded": {"type": "object"}}, responses={
-        200: inline_serializer("CybersourceAck", {"detail": serializers.CharField()}),
+        200: inline_serializer("CybersourceAck", {"detail": StrictCharField()}),
         400: OpenApiResponse(description="A receipt that cannot be read (recorded)."),
         401: OpenApiResponse(description="A receipt whose signature or profile does not check out (recorded).")},
         description="Recorded whatever it says; credited once per transaction, whichever of this and the "

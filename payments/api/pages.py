@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from mookh.core.errors import DomainError, InvalidInput, NotFound
 from mookh.core.parsers import JSONParser
+from mookh.core.serializers import StrictCharField, StrictDecimalField, StrictRegexField
 from mookh.core.throttling import address_limited, per_address, per_path_value, per_value
 from orders.api.representation import payment_attempt_representation
 from orders.api.serializers import PaymentAttemptOutput
@@ -120,7 +121,7 @@ def _digits(value: str) -> str:
 
 class PromptInput(serializers.Serializer):
     # Normalized by the service, which knows the method's country: a number typed as at home is read there.
-    phone_number = serializers.RegexField(r"^\+?[0-9][0-9 ]{5,30}$", max_length=32, help_text=(
+    phone_number = StrictRegexField(r"^\+?[0-9][0-9 ]{5,30}$", max_length=32, help_text=(
         "The phone to ask: E.164 (+254720111222), or as dialled at home (0720 111 222) with `method`."),
         error_messages={"invalid": "Enter a phone number, e.g. +254712345678 (or 0712 345 678 with M-Pesa)."})
     method = serializers.ChoiceField(choices=list(selectors.METHOD_LABELS), required=False, allow_blank=True,
@@ -139,7 +140,7 @@ class PaymentLinkPayView(PageFormView):
 
     @extend_schema(operation_id="payments_links_pay", parameters=[ORDER_ID], request=PromptInput, responses={
         202: inline_serializer("PaymentPromptOutput", {"payment": PaymentAttemptOutput(),
-                                                       "status_url": serializers.CharField()}),
+                                                       "status_url": StrictCharField()}),
         303: OpenApiResponse(description="A form post from the page: back to the page, waiting for the payment."),
         400: OpenApiResponse(description="A phone that is neither E.164 nor local to the method's country, of "
                                          "another country than the method's, "
@@ -165,16 +166,16 @@ class PaymentLinkPayView(PageFormView):
 
 
 class PaymentStatusOutput(serializers.Serializer):
-    order_number = serializers.CharField()
-    order_status = serializers.CharField()
+    order_number = StrictCharField()
+    order_status = StrictCharField()
     state = serializers.ChoiceField(choices=list(STATE_LABELS),
                                     help_text="open (payable), paid, or why it takes no payment")
-    currency = serializers.CharField()
-    order_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    balance = serializers.DecimalField(max_digits=14, decimal_places=2)
-    amount_due = serializers.DecimalField(max_digits=14, decimal_places=2,
+    currency = StrictCharField()
+    order_amount = StrictDecimalField(max_digits=14, decimal_places=2)
+    balance = StrictDecimalField(max_digits=14, decimal_places=2)
+    amount_due = StrictDecimalField(max_digits=14, decimal_places=2,
                                           help_text="What a payment started now asks for.")
-    tickets_url = serializers.CharField(allow_null=True, help_text="The tickets page, once paid.")
+    tickets_url = StrictCharField(allow_null=True, help_text="The tickets page, once paid.")
     payments = PaymentAttemptOutput(many=True)
 
 

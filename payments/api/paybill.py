@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mookh.core.errors import NotFound
-from mookh.core.serializers import StrictCharField
+from mookh.core.serializers import StrictCharField, StrictDecimalField, StrictRegexField
 from mookh.core.throttling import client_address, per_address
 from payments import services
 from payments.api.views import CALLBACK_STATUS, callback_headers
@@ -18,16 +18,16 @@ from payments.providers import mpesa_c2b
 
 
 def _detail():
-    return serializers.CharField(required=False, help_text="Why a 400 or 401 was refused (absent on 200).")
+    return StrictCharField(required=False, help_text="Why a 400 or 401 was refused (absent on 200).")
 
 
 VALIDATION_REPLY = inline_serializer("PaybillValidationReply", {
-    "ResultCode": serializers.CharField(help_text='"0" accepts; C2B00012 unknown account, C2B00013 invalid amount, '
+    "ResultCode": StrictCharField(help_text='"0" accepts; C2B00012 unknown account, C2B00013 invalid amount, '
                                                   "C2B00016 anything else (a wrong token or an unreadable body)."),
     "ResultDesc": serializers.ChoiceField(choices=["Accepted", "Rejected"]), "detail": _detail()})
 CONFIRMATION_ACK = inline_serializer("PaybillConfirmationAck", {
     "ResultCode": serializers.IntegerField(help_text="0: received (credited, already received or kept for staff)."),
-    "ResultDesc": serializers.CharField(), "detail": _detail()})
+    "ResultDesc": StrictCharField(), "detail": _detail()})
 REFUSED = {"ResultCode": 1, "ResultDesc": "Rejected"}
 
 
@@ -73,8 +73,8 @@ class PaybillConfirmationView(PaybillCallbackView):
 class SandboxPaybillInput(serializers.Serializer):
     account_number = StrictCharField(max_length=100, trim_whitespace=False,
                                      help_text="What the customer types as the account number.")
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=1)
-    trans_id = serializers.RegexField(r"^[A-Za-z0-9]{1,40}$", required=False,
+    amount = StrictDecimalField(max_digits=12, decimal_places=2, min_value=1)
+    trans_id = StrictRegexField(r"^[A-Za-z0-9]{1,40}$", required=False,
                                       help_text="M-Pesa's TransID; a new one when absent. Repeat one to replay.")
 
 
@@ -86,11 +86,11 @@ class SandboxPaybillView(APIView):
 
     @extend_schema(request=SandboxPaybillInput, responses={
         200: inline_serializer("SandboxPaybillOutput", {
-            "trans_id": serializers.CharField(),
-            "callback_outcome": serializers.CharField(help_text="credited, duplicate or review (kept unmatched)."),
-            "order_number": serializers.CharField(allow_null=True),
-            "order_status": serializers.CharField(allow_null=True),
-            "unmatched_reason": serializers.CharField(allow_null=True)}),
+            "trans_id": StrictCharField(),
+            "callback_outcome": StrictCharField(help_text="credited, duplicate or review (kept unmatched)."),
+            "order_number": StrictCharField(allow_null=True),
+            "order_status": StrictCharField(allow_null=True),
+            "unmatched_reason": StrictCharField(allow_null=True)}),
         404: OpenApiResponse(description="Live mode.")})
     def post(self, request):
         if settings.PAYMENTS_MODE != "sandbox":

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mookh.core.errors import NotFound
+from mookh.core.serializers import StrictCharField, StrictDecimalField
 from mookh.core.throttling import client_address, per_address
 from payments import services
 from payments.models import ProviderCallback
@@ -16,7 +17,7 @@ from payments.models import ProviderCallback
 Outcome = ProviderCallback.Outcome
 CALLBACK_STATUS = {Outcome.INVALID: status.HTTP_400_BAD_REQUEST, Outcome.UNAUTHENTICATED: status.HTTP_401_UNAUTHORIZED}
 DARAJA_ACK = inline_serializer("DarajaAck", {"ResultCode": serializers.IntegerField(),
-                                             "ResultDesc": serializers.CharField()})
+                                             "ResultDesc": StrictCharField()})
 
 
 class MpesaCallbackView(APIView):
@@ -45,17 +46,17 @@ def callback_headers(request) -> dict:
 
 
 class SandboxCompleteInput(serializers.Serializer):
-    order_number = serializers.CharField(max_length=6)
+    order_number = StrictCharField(max_length=6)
     result = serializers.ChoiceField(choices=["success", "failed", "cancelled"], default="success")
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=1, required=False)
+    amount = StrictDecimalField(max_digits=12, decimal_places=2, min_value=1, required=False)
     deliver_callback = serializers.BooleanField(
         default=True, help_text="false: the provider records the outcome but its callback is lost; only "
                                 "reconciliation (the provider's status query) finds it.")
 
 
 SANDBOX_COMPLETE_OUTPUT = inline_serializer("SandboxCompleteOutput", {
-    "order_number": serializers.CharField(), "order_status": serializers.CharField(),
-    "callback_outcome": serializers.CharField(help_text="What became of the callback (credited, not_paid, "
+    "order_number": StrictCharField(), "order_status": StrictCharField(),
+    "callback_outcome": StrictCharField(help_text="What became of the callback (credited, not_paid, "
                                                         "review…), or lost when it was not delivered.")})
 
 

@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from mookh.core.date_limits import InvalidMoment, day_bounded, moment_bounded
 from mookh.core.datetimes import iso_datetime
+from mookh.core.serializers import StrictDecimalField, StrictRegexField
+from promos.services.codes import CODE_CHARACTERS, CODE_RULE
 
 NULL_STRINGS = ("", "null", "none")
 # The most uses a limit may allow: what the integer columns holding limits and counts can store.
@@ -18,6 +20,31 @@ USES_MAX = 2_147_483_647
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+# A percentage above 0 and at most 100 with up to two decimals (the service's rule, stated for the schema).
+PERCENTAGE_PATTERN = (r"^(?:100(?:\.0{0,2})?|(?:0{0,2}[1-9]|0?[1-9][0-9])(?:\.[0-9]{0,2})?"
+                      r"|0{0,3}\.(?:[1-9][0-9]?|0[1-9]))$")
+PERCENTAGE = {"anyOf": [{"type": "string", "pattern": PERCENTAGE_PATTERN},
+                        {"type": "integer", "minimum": 1, "maximum": 100}]}
+
+
+def promo_code_field(*, allow_blank: bool = False, **kwargs) -> StrictRegexField:
+    """A code the merchant chooses, in the form the promotions service takes (blank: none chosen).
+    Taken as sent, untrimmed, so that the schema's pattern is the whole rule."""
+    pattern = rf"^(?:{CODE_CHARACTERS})?$" if allow_blank else rf"^{CODE_CHARACTERS}$"
+    return StrictRegexField(pattern, allow_blank=allow_blank, trim_whitespace=False,
+                            error_messages={"invalid": CODE_RULE}, **kwargs)
+
+
+class PromoCodeListField(serializers.ListField):
+    """Codes the merchant chooses, each once: the promotions service refuses a repeat, also one that
+    differs only in case (which the schema's uniqueItems cannot say)."""
+
+    unique_items = True
+
+    def __init__(self, **kwargs):
+        super().__init__(child=promo_code_field(), **kwargs)
 
 
 class NullStringMixin:
@@ -37,7 +64,7 @@ class NullableIntegerField(NullStringMixin, serializers.IntegerField):
     pass
 
 
-class NullableDecimalField(NullStringMixin, serializers.DecimalField):
+class NullableDecimalField(NullStringMixin, StrictDecimalField):
     pass
 
 

@@ -2,9 +2,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField
-from promos.api.fields import USES_MAX, NullableDateField, NullableDecimalField, NullableIntegerField
+from mookh.core.serializers import DateTimeField, StrictCharField, StrictDecimalField
+from promos.api.fields import (PERCENTAGE, USES_MAX, NullableDateField, NullableDecimalField,
+                               NullableIntegerField, PromoCodeListField)
 from promos.models import Promotion
+from promos.services.codes import CODES_MAX, GENERATE_MAX
 
 # The Bakeronline name of each Promotion field that differs, for error messages.
 GROUP_FIELD_NAMES = {"minimum_amount": "minimum_order_price"}
@@ -13,8 +15,10 @@ SIMPLE_FIELDS = {"discount_type": "discount_type", "usage_type": "usage_type", "
                  "expiry_date": "expiry_date", "max_uses": "max_uses", "max_uses_per_user": "max_uses_per_user",
                  "is_active": "is_active"}
 
-# The amount that a discount type does not use.
+# The amount each discount type uses, and the one it does not.
+SELECTED_AMOUNT = {Promotion.DiscountType.PERCENT: "percent_discount", Promotion.DiscountType.FIXED: "fixed_discount"}
 IGNORED_AMOUNT = {Promotion.DiscountType.PERCENT: "fixed_discount", Promotion.DiscountType.FIXED: "percent_discount"}
+GIVEN_AMOUNT = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
 
 
 class ApplicableOnSerializer(serializers.Serializer):
@@ -24,11 +28,20 @@ class ApplicableOnSerializer(serializers.Serializer):
                                        help_text="Event category or content category ids")
     product_prices = serializers.ListField(child=serializers.UUIDField(), required=False, help_text="Ticket ids")
 
+    # The promotions service: a promotion applies to everything or to something named.
+    schema_rules = [[
+        {"properties": {"all": {"enum": [True]}}},
+        *({"required": [name], "properties": {name: {"minItems": 1}}}
+          for name in ("products", "categories", "product_prices")),
+    ]]
+
 
 class PromoGroupInput(serializers.Serializer):
-    codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
-                                  help_text="Codes chosen by the merchant (added to the group on update)")
-    generate = serializers.IntegerField(required=False, help_text="How many random codes to add (at most 10000)")
+    codes = PromoCodeListField(required=False, max_length=CODES_MAX,
+                               help_text="Codes chosen by the merchant (added to the group on update); not "
+                                         "case-sensitive, so each once whatever its case")
+    generate = serializers.IntegerField(required=False, min_value=0, max_value=GENERATE_MAX,
+                                        help_text="How many random codes to add")
     discount_type = serializers.ChoiceField(choices=Promotion.DiscountType.choices)
     usage_type = serializers.ChoiceField(choices=Promotion.UsageType.choices, required=False)
     fixed_discount = NullableDecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
@@ -38,12 +51,28 @@ class PromoGroupInput(serializers.Serializer):
     minimum_order_price = NullableDecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                                allow_null=True)
     expiry_date = NullableDateField(required=False, allow_null=True, help_text="Last valid day (inclusive)")
-    max_uses = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
+    max_uses = NullableIntegerField(required=False, allow_null=True, min_value=1, max_value=USES_MAX,
                                     help_text="Per code, total; empty = no limit")
-    max_uses_per_user = NullableIntegerField(required=False, allow_null=True, max_value=USES_MAX,
+    max_uses_per_user = NullableIntegerField(required=False, allow_null=True, min_value=1, max_value=USES_MAX,
                                              help_text="Per code and customer, with X_USES_PER_PERSON")
     applicable_on = ApplicableOnSerializer(required=False)
     is_active = serializers.BooleanField(required=False)
+
+    # validate() and the promotions service: a whole group names the amount of its discount type.
+    schema_rules = [[
+        {"properties": {"discount_type": {"enum": ["FIXED"]}, "fixed_discount": GIVEN_AMOUNT},
+         "required": ["fixed_discount"]},
+        {"properties": {"discount_type": {"enum": ["PERCENT"]}, "percent_discount": PERCENTAGE},
+         "required": ["percent_discount"]},
+    ]]
+
+    def validate(self, attrs):
+        """POST and PUT describe the whole group, so they name its amount; a PATCH may keep the stored one."""
+        if not self.partial:
+            amount = SELECTED_AMOUNT[attrs["discount_type"]]
+            if attrs.get(amount) is None:
+                raise serializers.ValidationError({amount: [f"Give {amount} for a {attrs['discount_type']} discount."]})
+        return attrs
 
     def to_internal_value(self, data):
         """Clients (seed 002's own example) send both amounts: only the one `discount_type` selects is
@@ -68,6 +97,18 @@ class PromoGroupInput(serializers.Serializer):
         return kwargs
 
 
+class PromoGroupCreateInput(PromoGroupInput):
+    # The promotions service: a new group starts with codes, chosen or generated, and one limited per
+    # customer says how many uses each has.
+    schema_rules = [*PromoGroupInput.schema_rules, [
+        {"required": ["codes"], "properties": {"codes": {"minItems": 1}}},
+        {"required": ["generate"], "properties": {"generate": {"minimum": 1}}},
+    ], [
+        {"properties": {"usage_type": {"enum": ["X_USES_TOTAL"]}}},
+        {"required": ["max_uses_per_user"], "properties": {"max_uses_per_user": {"type": "integer"}}},
+    ]]
+
+
 class ApplicableOnOutput(serializers.Serializer):
     all = serializers.BooleanField()
     products = serializers.ListField(child=serializers.UUIDField())
@@ -77,11 +118,11 @@ class ApplicableOnOutput(serializers.Serializer):
 
 class PromoGroupOutput(serializers.Serializer):
     codes = serializers.SerializerMethodField()
-    discount_type = serializers.CharField()
-    usage_type = serializers.CharField()
-    fixed_discount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    percent_discount = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    minimum_order_price = serializers.DecimalField(source="minimum_amount", max_digits=12, decimal_places=2)
+    discount_type = StrictCharField()
+    usage_type = StrictCharField()
+    fixed_discount = StrictDecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    percent_discount = StrictDecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    minimum_order_price = StrictDecimalField(source="minimum_amount", max_digits=12, decimal_places=2)
     expiry_date = serializers.DateField(allow_null=True)
     max_uses = serializers.IntegerField(allow_null=True)
     max_uses_per_user = serializers.IntegerField(allow_null=True)

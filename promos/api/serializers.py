@@ -2,9 +2,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField, PhoneNumberField
-from promos.api.fields import (USES_MAX, DateOrDateTimeField, NullableDecimalField, NullableIntegerField,
-                               NullableUUIDField, money)
+from mookh.core.serializers import DateTimeField, PhoneNumberField, StrictCharField, StrictDecimalField
+from promos.api.fields import (PERCENTAGE, USES_MAX, DateOrDateTimeField, NullableDecimalField,
+                               NullableIntegerField, NullableUUIDField, money, promo_code_field)
 from promos.models import Promotion
 from promos.selectors import ALBUM, TICKET
 
@@ -24,19 +24,26 @@ class PromoCodeInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
     store = serializers.UUIDField()
     event = NullableUUIDField(required=False, allow_null=True)
-    promo_name = serializers.CharField(max_length=200)
+    promo_name = StrictCharField(max_length=200)
     value = NullableDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0,
                                  help_text="Minimum line amount (before discount) for the code to apply")
     quantity = NullableIntegerField(required=False, allow_null=True, min_value=1, max_value=USES_MAX,
                                     help_text="Total uses allowed (one per unit)")
-    promo_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
+    promo_value = StrictDecimalField(max_digits=12, decimal_places=2, min_value=0,
                                            help_text="Percent (0 < p ≤ 100) or amount off each unit")
     is_percentage = serializers.BooleanField(required=False)
     is_fixed = serializers.BooleanField(required=False)
     is_custom = serializers.BooleanField(required=False, help_text="The merchant chose `code`")
     start_date = DateOrDateTimeField(required=False, allow_null=True)
     end_date = DateOrDateTimeField(required=False, allow_null=True)
-    code = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    code = promo_code_field(required=False, allow_blank=True)
+
+    # validate() below and the promotions service: a percentage is more than 0 and at most 100.
+    schema_rules = [[
+        {"properties": {"is_percentage": {"enum": [False]}}},
+        {"required": ["is_percentage"],
+         "properties": {"is_percentage": {"enum": [True]}, "is_fixed": {"enum": [False]}, "promo_value": PERCENTAGE}},
+    ]]
 
     def validate(self, attrs):
         if attrs.get("is_percentage") and attrs.get("is_fixed"):
@@ -78,13 +85,21 @@ class PromoCodeInput(serializers.Serializer):
         return kwargs
 
 
+class PromoCodeCreateInput(PromoCodeInput):
+    # service_kwargs(): a new code marked custom is given.
+    schema_rules = [*PromoCodeInput.schema_rules, [
+        {"properties": {"is_custom": {"enum": [False]}}},
+        {"required": ["code"], "properties": {"code": {"minLength": 1}}},
+    ]]
+
+
 class PromoCodeOutput(serializers.Serializer):
     id = serializers.UUIDField()
     is_active = serializers.BooleanField()
     store = serializers.UUIDField(source="store_id")
     event = serializers.UUIDField(source="event_id", allow_null=True)
-    promo_name = serializers.CharField(source="name")
-    value = serializers.DecimalField(source="minimum_amount", max_digits=12, decimal_places=2)
+    promo_name = StrictCharField(source="name")
+    value = StrictDecimalField(source="minimum_amount", max_digits=12, decimal_places=2)
     quantity = serializers.IntegerField(source="max_uses", allow_null=True)
     promo_value = serializers.SerializerMethodField()
     is_percentage = serializers.SerializerMethodField()
@@ -97,7 +112,7 @@ class PromoCodeOutput(serializers.Serializer):
     created = DateTimeField()
 
     # A decimal string like the input's (null without a discount), not the float a hint would document.
-    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
+    @extend_schema_field(StrictDecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_promo_value(self, promotion) -> str | None:
         return money(promotion.percent_discount if promotion.discount_type == PERCENT else promotion.fixed_discount)
 
@@ -118,11 +133,11 @@ class CustomerInput(serializers.Serializer):
 
 
 class PromoValidateInput(serializers.Serializer):
-    code = serializers.CharField(max_length=64)
+    code = StrictCharField(max_length=64)
     item_id = serializers.UUIDField()
     type_name = serializers.ChoiceField(choices=[TICKET, ALBUM])
     item_quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
-    currency = serializers.CharField(required=False, min_length=3, max_length=3)
+    currency = StrictCharField(required=False, min_length=3, max_length=3)
     customer = CustomerInput(required=False)
 
 
@@ -131,17 +146,17 @@ class PromoValidateOutput(serializers.Serializer):
     reason = serializers.ChoiceField(required=False, choices=[
         "unknown", "inactive", "not_started", "expired", "not_applicable", "below_minimum", "exhausted",
         "per_person_limit"])
-    detail = serializers.CharField(required=False)
-    code = serializers.CharField(required=False)
-    discount_type = serializers.CharField(required=False)
-    currency = serializers.CharField(required=False)
+    detail = StrictCharField(required=False)
+    code = StrictCharField(required=False)
+    discount_type = StrictCharField(required=False)
+    currency = StrictCharField(required=False)
     item_quantity = serializers.IntegerField(required=False)
-    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    unit_discount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    discount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
+    unit_price = StrictDecimalField(max_digits=12, decimal_places=2, required=False)
+    unit_discount = StrictDecimalField(max_digits=12, decimal_places=2, required=False)
+    discount = StrictDecimalField(max_digits=12, decimal_places=2, required=False,
                                         help_text="Total discount on the line")
-    amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    amount_before = StrictDecimalField(max_digits=12, decimal_places=2, required=False)
+    amount_after = StrictDecimalField(max_digits=12, decimal_places=2, required=False)
 
 
 def validation_result(*, quote, line, promo_code) -> dict:

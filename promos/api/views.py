@@ -66,9 +66,9 @@ class PromoCodeViewSet(PromotionViewSet):
     def get_queryset(self):
         return promotions_visible_to(self.request.user, kind=Promotion.Kind.SINGLE)
 
-    @extend_schema(request=s.PromoCodeInput, responses={201: s.PromoCodeOutput})
+    @extend_schema(request=s.PromoCodeCreateInput, responses={201: s.PromoCodeOutput})
     def create(self, request):
-        data = s.PromoCodeInput(data=request.data)
+        data = s.PromoCodeCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         promotion = services.promotion_create(actor=request.user, kind=Promotion.Kind.SINGLE,
                                               **data.service_kwargs())
@@ -127,10 +127,10 @@ class PromoGroupViewSet(PromotionViewSet):
         store = store_managed_get(user=self.request.user, store_id=self.kwargs["store_id"])
         return promotions_visible_to(self.request.user, kind=Promotion.Kind.GROUP).filter(store=store)
 
-    @extend_schema(parameters=[STORE_PARAMETER], request=g.PromoGroupInput, responses={201: g.PromoGroupOutput})
+    @extend_schema(parameters=[STORE_PARAMETER], request=g.PromoGroupCreateInput, responses={201: g.PromoGroupOutput})
     def create(self, request, store_id):
         store = store_managed_get(user=request.user, store_id=store_id)
-        data = g.PromoGroupInput(data=request.data)
+        data = g.PromoGroupCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         promotion = services.promotion_create(actor=request.user, store_id=store.pk, kind=Promotion.Kind.GROUP,
                                               **data.service_kwargs())

@@ -14,7 +14,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GENERATED_LENGTH = 8
 GENERATE_MAX = 10_000
 CODES_MAX = 10_000
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,32}$")
+CODE_CHARACTERS = r"[A-Za-z0-9_-]{3,32}"
+CODE_PATTERN = re.compile(rf"^{CODE_CHARACTERS}$")
+CODE_RULE = "Use 3 to 32 letters, digits, - or _."
 GENERATE_ATTEMPTS = 5
 BATCH_SIZE = 2_000
 
@@ -36,7 +38,7 @@ def _taken(*, store_id, uppers) -> set[str]:
 
 def _custom_codes_check(*, store_id, codes: Sequence[str], field: str) -> list[str]:
     cleaned = [str(code).strip() for code in codes]
-    problems = [f"'{code}' is not a valid code: use 3 to 32 letters, digits, - or _."
+    problems = [f"'{code}' is not a valid code. {CODE_RULE}"
                 for code in cleaned if not CODE_PATTERN.match(code)]
     if len(cleaned) > CODES_MAX:
         problems.append(f"At most {CODES_MAX} codes at once.")

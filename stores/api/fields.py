@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from mookh.core.currency import (AMOUNT_MAX, ISO_4217_CODES, InvalidAmount, InvalidCurrency, amount_format,
                                  amount_parse, currency_normalize)
-from mookh.core.serializers import validate_upload
+from mookh.core.serializers import StrictCharField, StrictDecimalField, validate_upload
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 MEDIA_FILE_MAX_BYTES = 200 * 1024 * 1024
@@ -30,7 +30,7 @@ def media_upload_check(upload):
 
 
 @extend_schema_field({"type": "string", "enum": sorted(ISO_4217_CODES), "description": "ISO 4217 code."})
-class CurrencyField(serializers.CharField):
+class CurrencyField(StrictCharField):
     """An ISO 4217 code, upper-cased."""
 
     def __init__(self, **kwargs):
@@ -83,7 +83,7 @@ class PricesField(serializers.Field):
         return {code: amount_format(amount) for code, amount in (value or {}).items()}
 
 
-class MoneyField(serializers.DecimalField):
+class MoneyField(StrictDecimalField):
     """A non-negative amount up to AMOUNT_MAX, as "1000.00"."""
 
     def __init__(self, **kwargs):

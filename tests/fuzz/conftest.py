@@ -62,6 +62,8 @@ class World:
             "event_category_fk": catalog.category.pk,
             "schedule_fk": self.schedule.pk, "category": catalog.album.category_id,
             "media_type": catalog.album.media_type_id,
+            # What a promotion applies to: items, their categories, ticket types.
+            "products": catalog.event.pk, "categories": catalog.category.pk, "product_prices": catalog.regular.pk,
             # The schema gives a phone number's E.164 shape; whether it exists in its country's plan is
             # checked on arrival (mookh.core.phone), like an id's object.
             "phone_number": "+254720111222", "phone_numbers": "+254720111222",

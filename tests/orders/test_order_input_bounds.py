@@ -1,4 +1,6 @@
 """Every list and map an order carries is bounded by what the order needs; values are checked strictly."""
+import json
+
 import pytest
 
 from orders.models import Order, OrderLine
@@ -45,6 +47,17 @@ def test_data_entry_values_refused_when_not_short_scalars(api, catalog, value):
     response = api.post("/stores/orders/", order_body(_line(catalog.regular, data_entries={"Note": value})),
                         format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("entries", [{"Note\x00": "x"}, {"Note": "a\x00b"}, {"Note": "\udb6a"}, {"\udb6a": 1}])
+def test_data_entries_refused_when_the_database_could_not_hold_them(api, catalog, entries):
+    # json.dumps writes the lone surrogate as an escape, as a hostile client would; the test client's
+    # own encoder could not send it.
+    body = json.dumps(order_body(_line(catalog.regular, data_entries=entries)))
+    response = api.post("/stores/orders/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "data_entries" in response.json()["order_detail"]["0"]
+    assert not Order.objects.exists()
 
 
 @pytest.mark.parametrize("age", ["NaN", "Infinity", "-inf", "sNaN", True, "twelve"])

@@ -1,10 +1,12 @@
 """Bad input on /v1 gets a clear 4xx in Voucherify's error shape, and leaves nothing behind;
 Mookh's own routes keep their error shape."""
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
 from orders.models import Order
-from orders.voucherify.models import ApiCustomer, ApiOrder
+from orders.voucherify.models import ApiCustomer, ApiOrder, OrderExport
 from tests.voucherify.conftest import create, ticket_item
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,27 @@ def test_malformed_json_and_other_media_types_are_refused_in_voucherify_shape(v1
 ])
 def test_export_is_refused_with_400_when_its_parameters_are_wrong(v1, parameters):
     _error(v1.post("/v1/orders/export", {"parameters": parameters}, format="json"), 400, "invalid_payload")
+
+
+@pytest.mark.parametrize("parameters", [
+    {"filters": {"status": {"conditions": {"$is": "PAID"}, "note\x00": {}}}},
+    {"filters": {"id": {"conditions": {"$has_value": "\udb6a"}}}},
+    {"filters": {"junction": 0, "status": {"conditions": {"$is": "PAID"}}}},
+    {"filters": {"created_at": {"conditions": {"$after": "0001-01-01T00:00:00+14:00"}}}},
+    {"filters": {"source_id": {"conditions": {"$is": "a\x00"}}}},
+])
+def test_export_is_refused_with_400_when_its_filters_could_not_be_kept_or_read(v1, parameters):
+    # Written with json.dumps: the lone surrogate travels as an escape, as a hostile client would send it.
+    response = v1.post("/v1/orders/export", json.dumps({"parameters": parameters}), content_type="application/json")
+    _error(response, 400, "invalid_payload")
+    assert not OrderExport.objects.exists()
+
+
+@pytest.mark.parametrize("metadata", [{"shop\x00": "A"}, {"shop": "\udb6a"}, {"shop": ["a\x00"]}])
+def test_create_is_refused_with_400_when_its_metadata_could_not_be_kept(v1, metadata):
+    body = json.dumps({"source_id": "bad", "metadata": metadata})
+    _error(v1.post("/v1/orders", body, content_type="application/json"), 400, "invalid_payload")
+    assert not ApiOrder.objects.exists()
 
 
 def test_mookh_routes_keep_their_own_error_shape_when_v1_has_its_own(v1, merchant):

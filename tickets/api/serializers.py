@@ -2,28 +2,28 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField
+from mookh.core.serializers import DateTimeField, StrictCharField, StrictRegexField
 from tickets.models import IssuedTicketStatus, ScanResult
 
 
 class TicketFileOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    attendee = serializers.CharField()
+    attendee = StrictCharField()
     status = serializers.ChoiceField(choices=IssuedTicketStatus.choices)
     url = serializers.URLField()
     qr_url = serializers.URLField()
 
 
 class OrderTicketOutput(TicketFileOutput):
-    order_number = serializers.CharField()
-    ticket_name = serializers.CharField()
+    order_number = StrictCharField()
+    ticket_name = StrictCharField()
     event = serializers.UUIDField()
-    event_name = serializers.CharField()
-    event_venue = serializers.CharField(allow_null=True)
+    event_name = StrictCharField()
+    event_venue = StrictCharField(allow_null=True)
     start_date = DateTimeField()
     issued_at = DateTimeField()
     checked_in_at = DateTimeField(allow_null=True)
-    token = serializers.CharField(allow_null=True, help_text="What the QR code holds; null once void.")
+    token = StrictCharField(allow_null=True, help_text="What the QR code holds; null once void.")
 
 
 class OrderTicketsOutput(serializers.Serializer):
@@ -32,18 +32,18 @@ class OrderTicketsOutput(serializers.Serializer):
 
 
 class PublicKeyOutput(serializers.Serializer):
-    key_id = serializers.CharField()
-    algorithm = serializers.CharField()
-    public_key = serializers.CharField(help_text="Base64 of the raw 32-byte Ed25519 public key.")
+    key_id = StrictCharField()
+    algorithm = StrictCharField()
+    public_key = StrictCharField(help_text="Base64 of the raw 32-byte Ed25519 public key.")
     current = serializers.BooleanField()
 
 
 class CheckInKeyOutput(serializers.Serializer):
     event = serializers.UUIDField()
-    algorithm = serializers.CharField()
-    key_id = serializers.CharField(help_text="The key signing new tickets.")
-    public_key = serializers.CharField()
-    format = serializers.CharField(help_text="Token layout: see tickets/tokens.py.")
+    algorithm = StrictCharField()
+    key_id = StrictCharField(help_text="The key signing new tickets.")
+    public_key = StrictCharField()
+    format = StrictCharField(help_text="Token layout: see tickets/tokens.py.")
     keys = PublicKeyOutput(many=True, help_text="Every key a ticket may be signed with, current first.")
 
 
@@ -61,47 +61,47 @@ class CheckInListOutput(serializers.Serializer):
 
 
 class CheckInInput(serializers.Serializer):
-    code = serializers.CharField(max_length=512, help_text="The QR code's token, or the ticket id.")
+    code = StrictCharField(max_length=512, help_text="The QR code's token, or the ticket id.")
     event = serializers.UUIDField(required=False, help_text="Refuse tickets of any other event.")
-    gate = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    gate = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class AgentOutput(serializers.Serializer):
     id = serializers.UUIDField()
     email = serializers.EmailField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class CheckInOutput(serializers.Serializer):
     ticket_id = serializers.UUIDField()
-    status = serializers.CharField()
-    attendee = serializers.CharField()
-    ticket_name = serializers.CharField()
+    status = StrictCharField()
+    attendee = StrictCharField()
+    ticket_name = StrictCharField()
     event = serializers.UUIDField()
-    event_name = serializers.CharField()
-    order_number = serializers.CharField()
+    event_name = StrictCharField()
+    order_number = StrictCharField()
     checked_in_at = DateTimeField()
-    gate = serializers.CharField()
+    gate = StrictCharField()
 
 
 class AlreadyCheckedInOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    detail = StrictCharField()
+    code = StrictCharField()
     ticket_id = serializers.UUIDField()
-    attendee = serializers.CharField()
+    attendee = StrictCharField()
     checked_in_at = DateTimeField()
     checked_in_by = AgentOutput(allow_null=True)
-    gate = serializers.CharField()
+    gate = StrictCharField()
 
 
 class ScanInput(serializers.Serializer):
-    schema_any_of = [{"required": ["code"]}, {"required": ["token"]}]  # validate() below
-    scan_id = serializers.RegexField(r"^[A-Za-z0-9_.-]{1,64}$", help_text="Unique per scan (a UUID): a retried "
+    schema_rules = [[{"required": ["code"]}, {"required": ["token"]}]]  # validate() below
+    scan_id = StrictRegexField(r"^[A-Za-z0-9_.-]{1,64}$", help_text="Unique per scan (a UUID): a retried "
                                      "upload applies once.")
-    code = serializers.CharField(max_length=512, required=False, help_text="The token, or the ticket id.")
-    token = serializers.CharField(max_length=512, required=False, write_only=True, help_text="Same as `code`.")
+    code = StrictCharField(max_length=512, required=False, help_text="The token, or the ticket id.")
+    token = StrictCharField(max_length=512, required=False, write_only=True, help_text="Same as `code`.")
     scanned_at = DateTimeField()
-    gate = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    gate = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
     event = serializers.UUIDField(required=False)
 
     def validate(self, data):
@@ -123,30 +123,30 @@ class ScanBatchInput(serializers.ListSerializer):
 
 
 class ScanOutput(serializers.Serializer):
-    scan_id = serializers.CharField()
+    scan_id = StrictCharField()
     status = serializers.ChoiceField(choices=ScanResult.choices)
     replayed = serializers.BooleanField(help_text="This scan id was uploaded before; its first result.")
     scanned_at = DateTimeField()
-    gate = serializers.CharField()
+    gate = StrictCharField()
     ticket_id = serializers.UUIDField(allow_null=True)
-    attendee = serializers.CharField(allow_null=True)
-    ticket_name = serializers.CharField(allow_null=True)
+    attendee = StrictCharField(allow_null=True)
+    ticket_name = StrictCharField(allow_null=True)
 
 
 class DuplicateScanOutput(serializers.Serializer):
-    scan_id = serializers.CharField()
+    scan_id = StrictCharField()
     status = serializers.ChoiceField(choices=ScanResult.choices)
     scanned_at = DateTimeField()
-    gate = serializers.CharField()
+    gate = StrictCharField()
     agent = AgentOutput(allow_null=True)
 
 
 class DuplicateOutput(serializers.Serializer):
     ticket_id = serializers.UUIDField()
-    attendee = serializers.CharField()
-    ticket_name = serializers.CharField()
+    attendee = StrictCharField()
+    ticket_name = StrictCharField()
     checked_in_at = DateTimeField(help_text="The earliest scan's time: the one that counts.")
-    gate = serializers.CharField()
+    gate = StrictCharField()
     checked_in_by = AgentOutput(allow_null=True)
     scans = DuplicateScanOutput(many=True)
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from mookh.core.serializers import PhoneNumberField, validate_upload
+from mookh.core.serializers import ModelSerializer, PhoneNumberField, StrictCharField, StrictRegexField, validate_upload
 from users.authentication import AUTH_TIME_CLAIM
 from users.models import User
 from users.selectors import user_roles
@@ -12,7 +12,7 @@ from users.selectors import user_roles
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     phone_number = PhoneNumberField(required=False, allow_blank=True)
     groups = serializers.PrimaryKeyRelatedField(many=True, queryset=Group.objects.all(), required=False)
     roles = serializers.SerializerMethodField()
@@ -23,7 +23,7 @@ class UserSerializer(serializers.ModelSerializer):
                   "groups", "roles", "is_verified")
         read_only_fields = ("id", "is_verified")
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    @extend_schema_field(serializers.ListField(child=StrictCharField()))
     def get_roles(self, user):
         return user_roles(user)
 
@@ -44,10 +44,10 @@ class SelfUserSerializer(UserSerializer):
 
 class RegistrationSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
-    confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    password = StrictCharField(write_only=True, trim_whitespace=False)
+    confirm_password = StrictCharField(write_only=True, trim_whitespace=False)
+    first_name = StrictCharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = StrictCharField(required=False, allow_blank=True, max_length=150, default="")
     phone_number = PhoneNumberField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -58,7 +58,7 @@ class RegistrationSerializer(serializers.Serializer):
 
 class VerificationSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    code = serializers.RegexField(r"^\d{5}$", error_messages={"invalid": "Enter the 5-digit code."})
+    code = StrictRegexField(r"^\d{5}$", error_messages={"invalid": "Enter the 5-digit code."})
 
 
 class EmailSerializer(serializers.Serializer):
@@ -66,8 +66,8 @@ class EmailSerializer(serializers.Serializer):
 
 
 class PasswordResetConfirmSerializer(VerificationSerializer):
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
-    confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
+    password = StrictCharField(write_only=True, trim_whitespace=False)
+    confirm_password = StrictCharField(write_only=True, trim_whitespace=False)
 
     def validate(self, attrs):
         if attrs["password"] != attrs.pop("confirm_password"):
@@ -76,7 +76,7 @@ class PasswordResetConfirmSerializer(VerificationSerializer):
 
 
 class MessageSerializer(serializers.Serializer):
-    message = serializers.ListField(child=serializers.CharField())
+    message = serializers.ListField(child=StrictCharField())
 
 
 class TokenSerializer(TokenObtainPairSerializer):
@@ -85,6 +85,13 @@ class TokenSerializer(TokenObtainPairSerializer):
     default_error_messages = {
         "no_active_account": "No active account found with the given email and password.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # simplejwt's own fields would read a number or true as the email or the password.
+        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields["password"] = StrictCharField(write_only=True, trim_whitespace=False,
+                                                  style={"input_type": "password"})
 
     @classmethod
     def get_token(cls, user):

@@ -7,7 +7,8 @@ from datetime import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField, StrictCharField
+from mookh.core.serializers import DateTimeField, StorableDictField, StrictCharField, StrictRegexField
+from orders.voucherify.api.schema import ExportFiltersField
 from orders.voucherify.exports import FIELDS as EXPORT_FIELDS, ORDERINGS as EXPORT_ORDERINGS
 from orders.voucherify.inputs import CustomerInput, ItemInput, OrderInput
 from orders.voucherify.selectors import ORDERINGS
@@ -44,7 +45,7 @@ class PriceField(serializers.Field):
         return value
 
 
-class MetadataField(serializers.DictField):
+class MetadataField(StorableDictField):
     """Free key/value pairs, kept as sent: at most 50 keys and 8 KB."""
 
     def to_internal_value(self, data):
@@ -161,8 +162,8 @@ class ApiOrderCreateInput(ApiOrderUpdateInput):
 
 
 class ApiOrderListQuery(serializers.Serializer):
-    limit = serializers.RegexField(r"^[0-9]{1,3}$", required=False, default="10")
-    page = serializers.RegexField(r"^[0-9]{1,7}$", required=False, default="1")
+    limit = StrictRegexField(r"^[0-9]{1,3}$", required=False, default="10")
+    page = StrictRegexField(r"^[0-9]{1,7}$", required=False, default="1")
     order = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default="-created_at")
 
     def to_internal_value(self, data):
@@ -187,7 +188,7 @@ class ApiExportParametersInput(serializers.Serializer):
     fields = serializers.ListField(child=serializers.ChoiceField(choices=EXPORT_FIELDS), max_length=len(EXPORT_FIELDS),
                                    **OPTIONAL)
     order = serializers.ChoiceField(choices=list(EXPORT_ORDERINGS), **OPTIONAL)
-    filters = serializers.DictField(**OPTIONAL, help_text='e.g. {"status": {"conditions": {"$in": ["PAID"]}}}')
+    filters = ExportFiltersField(**OPTIONAL)
 
     def validate_fields(self, value):
         if value is not None and len(set(value)) != len(value):

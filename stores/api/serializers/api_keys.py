@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from mookh.core.serializers import ModelSerializer, StrictCharField
 from stores.models import StoreApiKey
 
 
-class StoreApiKeySerializer(serializers.ModelSerializer):
+class StoreApiKeySerializer(ModelSerializer):
     """A key as listed: never its token."""
 
     created_by = serializers.EmailField(source="created_by.email", read_only=True, allow_null=True)
@@ -15,13 +16,13 @@ class StoreApiKeySerializer(serializers.ModelSerializer):
 
 
 class StoreApiKeyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. the shop that uses it.")
+    name = StrictCharField(max_length=100, help_text="What the key is for, e.g. the shop that uses it.")
 
 
 class StoreApiKeyIssuedSerializer(StoreApiKeySerializer):
     """A new key with its secret token: shown this once, kept only as a digest."""
 
-    app_token = serializers.CharField(read_only=True)
+    app_token = StrictCharField(read_only=True)
 
     class Meta(StoreApiKeySerializer.Meta):
         fields = (*StoreApiKeySerializer.Meta.fields, "app_token")

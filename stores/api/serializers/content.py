@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from mookh.core.serializers import ModelSerializer, StrictCharField
 from stores.api.fields import PricesField, image_upload_check, media_upload_check
 from stores.models import Album, Category, MediaFile, MediaType, Store
 
 POSITION_MAX = 2_147_483_647  # the largest value of the position column
 
 
-class MediaFileSerializer(serializers.ModelSerializer):
+class MediaFileSerializer(ModelSerializer):
     """A sold file's description; the file itself is reached only through a signed download link."""
 
     class Meta:
@@ -18,26 +19,26 @@ class MediaFileSerializer(serializers.ModelSerializer):
 class MediaFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Stored under a generated name; its own name (without the extension) "
                                            "is the default title.")
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX, required=False)
 
     def validate_file(self, upload):
         return media_upload_check(upload)
 
 
-class AlbumSerializer(serializers.ModelSerializer):
+class AlbumSerializer(ModelSerializer):
     store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
-    store_name = serializers.CharField(source="store.store_name", read_only=True)
+    store_name = StrictCharField(source="store.store_name", read_only=True)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
-    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
+    category_name = StrictCharField(source="category.name", read_only=True, allow_null=True)
     media_type = serializers.PrimaryKeyRelatedField(queryset=MediaType.objects.all())
-    media_type_name = serializers.CharField(source="media_type.name", read_only=True)
-    authors = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    media_type_name = StrictCharField(source="media_type.name", read_only=True)
+    authors = serializers.ListField(child=StrictCharField(max_length=200), required=False)
     thumbnail = serializers.ImageField(required=False, allow_null=True)
     prices = PricesField(required=False)
-    currency = serializers.CharField(source="store.default_currency", read_only=True)
+    currency = StrictCharField(source="store.default_currency", read_only=True)
     media_files = MediaFileSerializer(many=True, read_only=True)
-    type_name = serializers.CharField(source="TYPE_NAME", read_only=True,
+    type_name = StrictCharField(source="TYPE_NAME", read_only=True,
                                       help_text=f"`{Album.TYPE_NAME}`: what an order line names as its type_name.")
 
     class Meta:

@@ -2,7 +2,7 @@ from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import MODEL_FIELDS_BOUNDED
+from mookh.core.serializers import ModelSerializer, StrictCharField
 from stores.api.fields import MoneyField, PricesField, image_upload_check
 from stores.api.serializers.stores import StoreContactsSerializer
 from stores.models import Event, EventCategory, Schedule, Store, Ticket
@@ -18,11 +18,10 @@ def access_from(serializer):
     return context["catalog_access"]
 
 
-class ScheduleSerializer(serializers.ModelSerializer):
+class ScheduleSerializer(ModelSerializer):
     """FullCalendar's event shape."""
 
-    serializer_field_mapping = MODEL_FIELDS_BOUNDED
-    event_name = serializers.CharField(source="event.event_name", read_only=True)
+    event_name = StrictCharField(source="event.event_name", read_only=True)
     event_fk = serializers.PrimaryKeyRelatedField(source="event", queryset=Event.objects.all())
     allDay = serializers.BooleanField(source="all_day", required=False)  # noqa: N815 (FullCalendar's name)
     dow = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False,
@@ -33,19 +32,18 @@ class ScheduleSerializer(serializers.ModelSerializer):
         fields = ("id", "event_name", "event_fk", "title", "allDay", "repeats", "dow", "start", "end")
 
 
-class TicketSerializer(serializers.ModelSerializer):
-    serializer_field_mapping = MODEL_FIELDS_BOUNDED
+class TicketSerializer(ModelSerializer):
     event_fk = serializers.PrimaryKeyRelatedField(source="event", queryset=Event.objects.all())
     schedule_fk = serializers.PrimaryKeyRelatedField(source="schedule", queryset=Schedule.objects.all(),
                                                      required=False, allow_null=True)
-    schedule_name = serializers.CharField(source="schedule.title", read_only=True, allow_null=True)
+    schedule_name = StrictCharField(source="schedule.title", read_only=True, allow_null=True)
     ticket_value = MoneyField(required=False, help_text="The price in the store's default currency.")
     prices = PricesField(required=False)
-    currency = serializers.CharField(source="event.store.default_currency", read_only=True)
+    currency = StrictCharField(source="event.store.default_currency", read_only=True)
     tickets_bought = serializers.IntegerField(source="sold", read_only=True)
     tickets_available = serializers.IntegerField(read_only=True)
     is_available = serializers.SerializerMethodField()
-    type_name = serializers.CharField(source="TYPE_NAME", read_only=True,
+    type_name = StrictCharField(source="TYPE_NAME", read_only=True,
                                       help_text=f"`{Ticket.TYPE_NAME}`: what an order line names as its type_name.")
 
     class Meta:
@@ -75,10 +73,10 @@ class TicketSerializer(serializers.ModelSerializer):
 class RegistrationFieldSerializer(serializers.Serializer):
     """One question an attendee answers when ordering (checked against an order's data_entries)."""
 
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
     required = serializers.BooleanField(default=False)
     type = serializers.ChoiceField(choices=("text", "number", "choice"), default="text")
-    choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    choices = serializers.ListField(child=StrictCharField(max_length=100), required=False)
 
     def validate(self, attrs):
         if attrs["type"] == "choice" and not attrs.get("choices"):
@@ -94,14 +92,14 @@ class TicketCountSerializer(serializers.Serializer):
     ticket_name, available`; `quantity`, `sold` and `reserved` only the store's staff."""
 
     id = serializers.UUIDField()
-    ticket_name = serializers.CharField()
+    ticket_name = StrictCharField()
     quantity = serializers.IntegerField(required=False, help_text=STAFF_ONLY)
     sold = serializers.IntegerField(required=False, help_text=STAFF_ONLY)
     reserved = serializers.IntegerField(required=False, help_text=f"Held by unpaid orders. {STAFF_ONLY}")
     available = serializers.IntegerField(help_text="Units that can still be bought.")
 
 
-class SubEventSerializer(serializers.ModelSerializer):
+class SubEventSerializer(ModelSerializer):
     class Meta:
         model = Event
         fields = ("id", "event_name", "start_date", "end_date", "is_published", "is_private")
@@ -121,17 +119,16 @@ STATISTICS = ("tickets_count_by_category", "tickets_total_sales", "tickets_sales
               "tickets_by_status", "total_event_tickets")
 
 
-class EventSerializer(serializers.ModelSerializer):
-    serializer_field_mapping = MODEL_FIELDS_BOUNDED
+class EventSerializer(ModelSerializer):
     event_category_fk = serializers.PrimaryKeyRelatedField(source="event_category",
                                                            queryset=EventCategory.objects.all())
     parent_event_id = serializers.PrimaryKeyRelatedField(source="parent_event", queryset=Event.objects.all(),
                                                          required=False, allow_null=True)
-    category_name = serializers.CharField(source="event_category.category_name", read_only=True)
+    category_name = StrictCharField(source="event_category.category_name", read_only=True)
     event_poster = serializers.ImageField(required=False, allow_null=True)
     store_fk = serializers.PrimaryKeyRelatedField(source="store", queryset=Store.objects.all())
     store_type_id = serializers.UUIDField(source="store.store_type_id", read_only=True)
-    store_name = serializers.CharField(source="store.store_name", read_only=True)
+    store_name = StrictCharField(source="store.store_name", read_only=True)
     store_contacts = StoreContactsSerializer(source="store.store_contacts", read_only=True)
     tickets = serializers.SerializerMethodField()
     tickets_count_by_category = serializers.SerializerMethodField()

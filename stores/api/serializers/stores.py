@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from mookh.core.serializers import PhoneNumberField
+from mookh.core.serializers import ModelSerializer, PhoneNumberField, StorableJSONField, StrictCharField
 from stores.api.fields import CurrencyField
 from stores.models import Category, EventCategory, MediaType, Store, StoreAgent, StoreAgentInvitation, StoreType
 
 
-class StoreTypeSerializer(serializers.ModelSerializer):
+class StoreTypeSerializer(ModelSerializer):
     class Meta:
         model = StoreType
         fields = ("id", "name")
@@ -16,7 +16,7 @@ class StoreContactsSerializer(serializers.Serializer):
     phone_numbers = serializers.ListField(child=PhoneNumberField(), default=list)
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(ModelSerializer):
     store_type_id = serializers.PrimaryKeyRelatedField(source="store_type", queryset=StoreType.objects.all())
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
     default_currency = CurrencyField(required=False, help_text="ISO 4217; defaults to the country's currency.")
@@ -29,11 +29,11 @@ class StoreSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "created")
 
 
-class StoreAgentSerializer(serializers.ModelSerializer):
+class StoreAgentSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    first_name = serializers.CharField(source="user.first_name", read_only=True)
-    last_name = serializers.CharField(source="user.last_name", read_only=True)
+    first_name = StrictCharField(source="user.first_name", read_only=True)
+    last_name = StrictCharField(source="user.last_name", read_only=True)
 
     class Meta:
         model = StoreAgent
@@ -48,13 +48,13 @@ class StoreAgentInviteSerializer(serializers.Serializer):
 class StoreAgentInviteResultSerializer(serializers.Serializer):
     """The same answer whatever the address: it says nothing about whether it has an account."""
 
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
-class StoreAgentInvitationSerializer(serializers.ModelSerializer):
+class StoreAgentInvitationSerializer(ModelSerializer):
     """An invitation as the invited person sees it (never the inviter's email)."""
 
-    store_name = serializers.CharField(source="store.store_name", read_only=True)
+    store_name = StrictCharField(source="store.store_name", read_only=True)
     invited_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,8 +67,8 @@ class StoreAgentInvitationSerializer(serializers.ModelSerializer):
         return invitation.invited_by.full_name if invitation.invited_by else ""
 
 
-class EventCategorySerializer(serializers.ModelSerializer):
-    category_metadata = serializers.JSONField(required=False, allow_null=True)
+class EventCategorySerializer(ModelSerializer):
+    category_metadata = StorableJSONField(required=False, allow_null=True)
 
     class Meta:
         model = EventCategory
@@ -76,13 +76,13 @@ class EventCategorySerializer(serializers.ModelSerializer):
         extra_kwargs = {"event_label": {"required": False, "allow_blank": True}}
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ("id", "name")
 
 
-class MediaTypeSerializer(serializers.ModelSerializer):
+class MediaTypeSerializer(ModelSerializer):
     class Meta:
         model = MediaType
         fields = ("id", "name")
