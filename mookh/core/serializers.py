@@ -1,4 +1,3 @@
-import math
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
@@ -10,6 +9,7 @@ from mookh.core.date_limits import InvalidMoment, moment_bounded
 from mookh.core.datetimes import iso_datetime, moment_shown
 from mookh.core.names import NAME_MAX_LENGTH, name_problem
 from mookh.core.phone import InvalidPhoneNumber, phone_normalize
+from mookh.core.storable import json_storable, json_unstorable
 
 
 class JsonStringOnly:
@@ -53,29 +53,6 @@ class PhoneNumberField(StrictCharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-def json_unstorable(value) -> str | None:
-    """Why PostgreSQL's jsonb cannot hold `value` (a NUL character, a lone surrogate, a number that is
-    not finite) anywhere in its keys and values, or None."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                return "Text may not contain the NUL character."
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return "Text may not contain a lone surrogate character."
-        elif isinstance(item, float) and not math.isfinite(item):
-            return "Numbers must be finite."
-    return None
-
-
 class JsonStorable:
     """Free JSON kept in a jsonb column: what the column cannot hold is a 400, not a 500."""
 
@@ -85,6 +62,14 @@ class JsonStorable:
         if problem:
             raise serializers.ValidationError(problem)
         return values
+
+
+class JsonStandIns:
+    """Free JSON kept as sent, except for the characters PostgreSQL cannot hold, which become U+FFFD:
+    for data a client attaches and reads back (metadata), where refusing an order for one would do harm."""
+
+    def to_internal_value(self, data):
+        return json_storable(super().to_internal_value(data))
 
 
 class StorableDictField(JsonStorable, serializers.DictField):

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from mookh.core import metrics
 from mookh.core.errors import DomainError
+from mookh.core.storable import text_storable
 from payments.models import PaymentAttempt, ProviderCallback
 from payments.providers.base import ProviderResult, ResultStatus
 from payments.services.crediting import payment_apply
@@ -36,20 +37,13 @@ def callback_token_matches(given: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
 
 
-NUL_STAND_IN = "\ufffd"
-
-
-def _no_nul(text: str) -> str:
-    return text.replace("\x00", NUL_STAND_IN)
-
-
 def callback_record(*, provider: str, body: bytes, headers: dict, remote_addr: str) -> ProviderCallback:
     """Store a callback before anything is made of it (autocommitted: kept whatever follows).
 
-    PostgreSQL text and jsonb hold no NUL character: one in the body or a header is kept as U+FFFD."""
-    headers = {_no_nul(str(name)): _no_nul(str(value)) for name, value in headers.items()}
-    return ProviderCallback.objects.create(provider=provider, body=_no_nul(body.decode(errors="replace"))[:100_000],
-                                           headers=headers, remote_addr=_no_nul(remote_addr)[:64],
+    A character PostgreSQL cannot hold (NUL) in the body or a header is kept as U+FFFD (text_storable)."""
+    headers = {text_storable(str(name)): text_storable(str(value)) for name, value in headers.items()}
+    return ProviderCallback.objects.create(provider=provider, body=text_storable(body.decode(errors="replace"))[:100_000],
+                                           headers=headers, remote_addr=text_storable(remote_addr)[:64],
                                            outcome=Outcome.INVALID)
 
 

@@ -7,7 +7,7 @@ from datetime import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import DateTimeField, StorableDictField, StrictCharField, StrictRegexField
+from mookh.core.serializers import DateTimeField, JsonStandIns, StrictCharField, StrictRegexField
 from orders.voucherify.api.schema import ExportFiltersField
 from orders.voucherify.exports import FIELDS as EXPORT_FIELDS, ORDERINGS as EXPORT_ORDERINGS
 from orders.voucherify.inputs import CustomerInput, ItemInput, OrderInput
@@ -45,8 +45,8 @@ class PriceField(serializers.Field):
         return value
 
 
-class MetadataField(StorableDictField):
-    """Free key/value pairs, kept as sent: at most 50 keys and 8 KB."""
+class MetadataField(JsonStandIns, serializers.DictField):
+    """Free key/value pairs, kept as sent (JsonStandIns): at most 50 keys and 8 KB."""
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
