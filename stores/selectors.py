@@ -84,6 +84,12 @@ def stores_visible_to(user) -> QuerySet[Store]:
     return _scoped(Store.objects.select_related("store_type"), user, "")
 
 
+def user_staffs_any_store(user) -> bool:
+    """Owners and agents of at least one store, and super admins (who staff every store)."""
+    staffed = _staffed_q(user, "")
+    return staffed is None or Store.objects.filter(staffed).exists()
+
+
 def store_agents_of(store) -> QuerySet[StoreAgent]:
     return StoreAgent.objects.filter(store=store).select_related("user", "store")
 

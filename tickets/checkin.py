@@ -123,14 +123,14 @@ def ticket_check_in(*, code: str, agent, event_id=None, gate: str = "") -> Issue
 
 
 def check_in_batch(*, scans: list[dict], agent) -> BatchOutcome:
-    """Apply scans an offline gate made: each `scan_id` once, the earliest scan of a ticket wins.
+    """Apply scans an offline gate made: each `scan_id` once per agent, the earliest scan of a ticket wins.
 
     `scans`: dicts with scan_id, code, scanned_at and optionally gate and event.
     """
     try:
         return _batch_apply(scans=scans, agent=agent)
     except IntegrityError:
-        # The same scan ids uploaded concurrently: the other upload has committed them, replay them.
+        # This agent's scan ids uploaded concurrently: the other upload has committed them, replay them.
         return _batch_apply(scans=scans, agent=agent)
 
 
@@ -145,7 +145,8 @@ def _resolve(scan: dict) -> tuple[uuid.UUID | None, TicketClaims | None]:
 def _batch_apply(*, scans: list[dict], agent) -> BatchOutcome:
     now = timezone.now()
     unique = list({scan["scan_id"]: scan for scan in reversed(scans)}.values())[::-1]  # first of each scan_id
-    known = {row.scan_id: row for row in CheckInScan.objects.filter(scan_id__in=[s["scan_id"] for s in unique])
+    scan_ids = [scan["scan_id"] for scan in unique]
+    known = {row.scan_id: row for row in CheckInScan.objects.filter(agent=agent, scan_id__in=scan_ids)
              .select_related("issued_ticket__ticket")}
     fresh = [scan for scan in unique if scan["scan_id"] not in known]
     refs = {scan["scan_id"]: _resolve(scan) for scan in fresh}
@@ -169,7 +170,7 @@ def _batch_apply(*, scans: list[dict], agent) -> BatchOutcome:
         rows.append(CheckInScan(scan_id=scan["scan_id"], issued_ticket=ticket, gate=scan.get("gate", ""),
                                 scanned_at=at, agent=agent, result=result))
     CheckInScan.objects.bulk_create(rows)
-    return _outcome(unique, agent=agent, known=known, rows={row.scan_id: row for row in rows}, displaced=displaced)
+    return _outcome(unique, known=known, rows={row.scan_id: row for row in rows}, displaced=displaced)
 
 
 def _scan_apply(ticket: IssuedTicket, *, at, agent, gate: str, displaced: set) -> str:
@@ -185,14 +186,10 @@ def _scan_apply(ticket: IssuedTicket, *, at, agent, gate: str, displaced: set) -
     return ScanResult.VOID if status == S.VOID else ScanResult.ALREADY_CHECKED_IN
 
 
-def _outcome(scans, *, agent, known: dict, rows: dict, displaced: set) -> BatchOutcome:
+def _outcome(scans, *, known: dict, rows: dict, displaced: set) -> BatchOutcome:
     results = []
     for scan in scans:
         row, replayed = (known[scan["scan_id"]], True) if scan["scan_id"] in known else (rows[scan["scan_id"]], False)
-        if replayed and row.agent_id != agent.pk:  # another account's scan id: tell nothing about it
-            results.append(ScanOutcome(scan_id=row.scan_id, result=ScanResult.NOT_FOUND, scanned_at=scan["scanned_at"],
-                                       gate=scan.get("gate", ""), replayed=True))
-            continue
         results.append(ScanOutcome(scan_id=row.scan_id, result=row.result, scanned_at=row.scanned_at, gate=row.gate,
                                    ticket=row.issued_ticket, replayed=replayed))
     contested = displaced | {row.issued_ticket_id for row in rows.values()

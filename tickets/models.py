@@ -60,9 +60,10 @@ class ScanResult(models.TextChoices):
 class CheckInScan(models.Model):
     """A gate scan: every online check-in ("online:<ticket id>") and every scan an offline gate uploaded.
 
-    `scan_id` is unique: an upload retried applies once."""
+    A `scan_id` names a scan of one account's devices: unique per agent, so that a retried upload applies
+    once and no account can take another's scan id first."""
 
-    scan_id = models.CharField(max_length=64, unique=True)
+    scan_id = models.CharField(max_length=64)
     issued_ticket = models.ForeignKey(IssuedTicket, on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="scans")
     gate = models.CharField(max_length=64, blank=True)
@@ -74,6 +75,7 @@ class CheckInScan(models.Model):
 
     class Meta:
         ordering = ["scanned_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agent", "scan_id"], name="check_in_scan_once_per_agent")]
 
     def __str__(self):
         return f"scan {self.scan_id}: {self.result}"

@@ -77,11 +77,14 @@ def test_retried_upload_applies_each_scan_id_once(gates, tickets):
     assert CheckInScan.objects.count() == 2
 
 
-def test_scan_id_of_another_account_tells_nothing(gates, tickets):
+def test_scan_id_is_a_new_scan_not_a_replay_when_another_account_used_it(gates, tickets):
     scans = [scan(tickets[0], timezone.now(), "North")]
     upload(gates["agent"], scans)
     body = upload(gates["other_agent"], scans)
     assert body["results"][0]["status"] == "ticket_not_found" and body["results"][0]["ticket_id"] is None
+    assert body["results"][0]["replayed"] is False
+    mine = CheckInScan.objects.get(scan_id=scans[0]["scan_id"], issued_ticket=tickets[0])
+    assert mine.result == "checked_in" and CheckInScan.objects.filter(scan_id=scans[0]["scan_id"]).count() == 2
 
 
 def test_unknown_forged_void_and_foreign_scans_are_reported_not_applied(gates, paid_order, tickets):

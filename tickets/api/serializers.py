@@ -96,8 +96,8 @@ class AlreadyCheckedInOutput(serializers.Serializer):
 
 class ScanInput(serializers.Serializer):
     schema_rules = [[{"required": ["code"]}, {"required": ["token"]}]]  # validate() below
-    scan_id = StrictRegexField(r"^[A-Za-z0-9_.-]{1,64}$", help_text="Unique per scan (a UUID): a retried "
-                                     "upload applies once.")
+    scan_id = StrictRegexField(r"^[A-Za-z0-9_.-]{1,64}$", help_text="Unique among this account's scans "
+                                     "(a UUID): a retried upload applies once.")
     code = StrictCharField(max_length=512, required=False, help_text="The token, or the ticket id.")
     token = StrictCharField(max_length=512, required=False, write_only=True, help_text="Same as `code`.")
     scanned_at = DateTimeField()
@@ -125,7 +125,7 @@ class ScanBatchInput(serializers.ListSerializer):
 class ScanOutput(serializers.Serializer):
     scan_id = StrictCharField()
     status = serializers.ChoiceField(choices=ScanResult.choices)
-    replayed = serializers.BooleanField(help_text="This scan id was uploaded before; its first result.")
+    replayed = serializers.BooleanField(help_text="This account uploaded this scan id before; its first result.")
     scanned_at = DateTimeField()
     gate = StrictCharField()
     ticket_id = serializers.UUIDField(allow_null=True)

@@ -3,13 +3,14 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tickets import checkin, selectors
 from tickets.api import serializers as s
+from tickets.api.permissions import IsGateStaff
 from tickets.api.renderers import ImageNegotiation, PNGRenderer, TicketPageRenderer
 from tickets.api.representation import (
     batch_representation, check_in_representation, order_ticket_representation,
@@ -95,6 +96,8 @@ class CheckInListView(APIView):
 
 
 class CheckInView(APIView):
+    permission_classes = [IsAuthenticated, IsGateStaff]
+
     @extend_schema(request=s.CheckInInput, responses={
         200: s.CheckInOutput, 400: OpenApiResponse(description="No `code` in the body, or a field of the wrong type."),
         404: OpenApiResponse(description="Not a ticket: a forged, altered or malformed code (ticket_token_invalid), "
@@ -110,8 +113,11 @@ class CheckInView(APIView):
 
 
 class CheckInBatchView(APIView):
+    permission_classes = [IsAuthenticated, IsGateStaff]
+
     @extend_schema(request=s.ScanBatchInput(), responses={200: s.ScanBatchOutput},
-                   description="Scans an offline gate made: each scan_id applies once; the earliest scan wins.")
+                   description="Scans an offline gate made: each scan_id applies once per account (a retried upload is "
+                               "answered as before, `replayed`); the earliest scan wins.")
     def post(self, request):
         data = s.ScanBatchInput(data=request.data)
         data.is_valid(raise_exception=True)
