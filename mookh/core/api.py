@@ -4,22 +4,28 @@ import re
 
 from django.db import InterfaceError, OperationalError
 from django.urls import re_path
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mookh.core import errors
 from mookh.core.errors import DatabaseUnavailable, DomainError, InvalidInput, LockTimeout
+from mookh.core.throttling import address_limits_hit
 
 logger = logging.getLogger(__name__)
 
+# What DRF refuses before it reaches a view's throttles: authentication, then permissions run first.
+REFUSED_BEFORE_LIMITS = (exceptions.AuthenticationFailed, exceptions.NotAuthenticated, exceptions.PermissionDenied,
+                         errors.PermissionDenied)
 # PostgreSQL errors that mean "try again in a moment", not "your request is wrong".
 BUSY_SIGNS = ("lock timeout", "deadlock detected", "could not serialize access")
 
 
 def exception_handler(exc, context):
+    exc = _throttled_if_over_address_limits(exc, context)
     if isinstance(exc, InvalidInput):
         return Response(exc.fields, status=exc.status)
     if isinstance(exc, OperationalError) and any(sign in str(exc) for sign in BUSY_SIGNS):
@@ -36,6 +42,16 @@ def exception_handler(exc, context):
         logger.info("domain error %s on %s", exc.code, context["request"].path)
         return response
     return drf_exception_handler(exc, context)
+
+
+def _throttled_if_over_address_limits(exc, context):
+    """A request refused before its limits were counted (a made-up token, no rights) still counts
+    against the view's per-address limits, and gets their 429 once over: refusals are no way round them."""
+    request, view = context.get("request"), context.get("view")
+    if not isinstance(exc, REFUSED_BEFORE_LIMITS) or request is None or view is None:
+        return exc
+    wait = address_limits_hit(request, view)
+    return exceptions.Throttled(wait) if wait else exc
 
 
 class Pagination(PageNumberPagination):

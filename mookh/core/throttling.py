@@ -162,6 +162,21 @@ def _view_limit_waits(request, view) -> dict[type, float]:
     return waits
 
 
+def address_limits_hit(request, view) -> float | None:
+    """For a request refused before DRF reached the view's throttles (authentication and permissions
+    run first): count its per-address limits, unless they were counted already; the wait when one
+    is over its limit, else None."""
+    http_request = getattr(request, "_request", request)
+    memo = http_request.__dict__.get("_limit_waits")
+    if memo is not None and memo[0] is view:
+        return None
+    scopes = [throttle.scope for throttle in view.get_throttles()
+              if isinstance(throttle, LimitThrottle) and throttle.keyed_by == "address"]
+    address = client_address(request)
+    waits = [wait for wait in limits_hit([(scope, f"{scope}:{address}", None) for scope in scopes]) if wait]
+    return max(waits) if waits else None
+
+
 def per_address(scope: str) -> type[LimitThrottle]:
     """A generous limit per client address (many honest buyers share one carrier address)."""
     return type(f"PerAddress_{scope}", (LimitThrottle,),
