@@ -377,7 +377,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "mookh.core.schema.datetime_offsets_bounded", "mookh.core.schema.schema_rules_stated"],
+                             "mookh.core.schema.datetime_offsets_bounded",
+                             "mookh.core.schema.schema_rules_stated"],
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "V1PaymentMethodEnum": ["MOBILE", "CARD", "CASH", "MOBILE_CASH", "MPESA", "AIRTEL", "MTNUG", "AIRTELUG"],

@@ -42,8 +42,9 @@ def callback_record(*, provider: str, body: bytes, headers: dict, remote_addr: s
 
     A character PostgreSQL cannot hold (NUL) in the body or a header is kept as U+FFFD (text_storable)."""
     headers = {text_storable(str(name)): text_storable(str(value)) for name, value in headers.items()}
-    return ProviderCallback.objects.create(provider=provider, body=text_storable(body.decode(errors="replace"))[:100_000],
-                                           headers=headers, remote_addr=text_storable(remote_addr)[:64],
+    body_text = text_storable(body.decode(errors="replace"))[:100_000]
+    return ProviderCallback.objects.create(provider=provider, body=body_text, headers=headers,
+                                           remote_addr=text_storable(remote_addr)[:64],
                                            outcome=Outcome.INVALID)
 
 
