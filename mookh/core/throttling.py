@@ -144,11 +144,31 @@ class LimitThrottle(BaseThrottle):
 def _view_limit_waits(request, view) -> dict[type, float]:
     """The wait of each of the view's LimitThrottles that is over its limit: all of them counted
     on the first one's turn, in one round trip (DRF asks every throttle, refused or not)."""
-    http_request = getattr(request, "_request", request)
-    memo = http_request.__dict__.get("_limit_waits")
-    if memo is not None and memo[0] is view:
-        return memo[1]
-    throttles = [type(throttle) for throttle in view.get_throttles() if isinstance(throttle, LimitThrottle)]
+    counted = _limits_counted(request, view)
+    return counted if counted is not None else _limits_count(request, view, keyed_by=None)
+
+
+def address_limits_hit(request, view) -> float | None:
+    """For a request refused before DRF reached the view's throttles (authentication and permissions
+    run first): count its per-address limits, unless they were counted already; the wait when one
+    is over its limit, else None."""
+    if _limits_counted(request, view) is not None:
+        return None
+    waits = _limits_count(request, view, keyed_by="address")
+    return max(waits.values()) if waits else None
+
+
+def _limits_counted(request, view) -> dict[type, float] | None:
+    """The waits already counted for this request and view, or None."""
+    memo = getattr(request, "_request", request).__dict__.get("_limit_waits")
+    return memo[1] if memo is not None and memo[0] is view else None
+
+
+def _limits_count(request, view, *, keyed_by: str | None) -> dict[type, float]:
+    """Count the view's LimitThrottles (those keyed by `keyed_by` alone, when given) in one round trip,
+    and remember that this request was counted."""
+    throttles = [type(throttle) for throttle in view.get_throttles() if isinstance(throttle, LimitThrottle)
+                 and keyed_by in (None, throttle.keyed_by)]
     uses, owners = [], []
     for throttle in throttles:
         for identifier in throttle.identify(request, view):
@@ -158,23 +178,8 @@ def _view_limit_waits(request, view) -> dict[type, float]:
     for throttle, wait in zip(owners, limits_hit(uses)):
         if wait is not None:
             waits.setdefault(throttle, wait)
-    http_request.__dict__["_limit_waits"] = (view, waits)
+    getattr(request, "_request", request).__dict__["_limit_waits"] = (view, waits)
     return waits
-
-
-def address_limits_hit(request, view) -> float | None:
-    """For a request refused before DRF reached the view's throttles (authentication and permissions
-    run first): count its per-address limits, unless they were counted already; the wait when one
-    is over its limit, else None."""
-    http_request = getattr(request, "_request", request)
-    memo = http_request.__dict__.get("_limit_waits")
-    if memo is not None and memo[0] is view:
-        return None
-    scopes = [throttle.scope for throttle in view.get_throttles()
-              if isinstance(throttle, LimitThrottle) and throttle.keyed_by == "address"]
-    address = client_address(request)
-    waits = [wait for wait in limits_hit([(scope, f"{scope}:{address}", None) for scope in scopes]) if wait]
-    return max(waits) if waits else None
 
 
 def per_address(scope: str) -> type[LimitThrottle]:

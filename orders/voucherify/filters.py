@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from mookh.core.date_limits import InvalidMoment, moment_bounded
 from mookh.core.errors import InvalidInput
+from mookh.core.storable import json_unstorable
 from orders.voucherify.statuses import STATUSES, api_status_filter
 
 TEXT, NUMBER, MOMENT, STATUS, METADATA = "text", "number", "moment", "status", "metadata"
@@ -122,8 +123,7 @@ def _value(name: str, kind: str, value):
                 return moment_bounded(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
         except (ValueError, InvalidMoment):
             pass
-    # PostgreSQL's text and jsonb hold no NUL character.
-    if kind == TEXT and isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH and "\x00" not in value:
+    if kind == TEXT and isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH and json_unstorable(value) is None:
         return value
     if kind == METADATA and value is not None and _scalar(value):
         return value
@@ -131,5 +131,5 @@ def _value(name: str, kind: str, value):
 
 
 def _scalar(value) -> bool:
-    """null, a boolean, a number or a string PostgreSQL can hold (no NUL)."""
-    return value is None or isinstance(value, (bool, int, float)) or (isinstance(value, str) and "\x00" not in value)
+    """null, a boolean, a number or a string, that PostgreSQL can hold (mookh.core.storable)."""
+    return (value is None or isinstance(value, (bool, int, float, str))) and json_unstorable(value) is None

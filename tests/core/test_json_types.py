@@ -57,11 +57,7 @@ def test_every_writable_text_and_amount_field_keeps_to_its_json_type():
     for cls in classes:
         if cls.__name__.endswith("Output"):  # the project's name for an answer's shape: never read
             continue
-        try:
-            serializer = cls()
-        except Exception:  # noqa: BLE001 - a serializer needing arguments has its fields checked where used
-            continue
-        for where, field in _writable_fields(serializer):
+        for where, field in _writable_fields(cls()):
             if isinstance(field, serializers.CharField) and not isinstance(field, (JsonStringOnly,
                                                                                    *TEXT_FIELDS_VALIDATED)):
                 loose.append(f"{cls.__module__}.{cls.__name__}.{where}: {type(field).__name__}")
