@@ -4,7 +4,7 @@ import math
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mookh.core.serializers import (PersonNameField, PhoneNumberField, StorableDictField, StrictCharField,
+from mookh.core.serializers import (PersonNameField, PhoneNumberField, Serializer, StorableDictField, StrictCharField,
                                     StrictRegexField)
 from orders.models import PaymentMethod
 from orders.services import LineInput, OrderRequest, Person
@@ -53,7 +53,7 @@ class DataEntriesField(StorableDictField):
         return values
 
 
-class PersonInput(serializers.Serializer):
+class PersonInput(Serializer):
     name = PersonNameField()
     email = serializers.EmailField()
     phone_number = PhoneNumberField()
@@ -72,7 +72,7 @@ class OrderCustomerInput(PersonInput):
                                              "MOBILE_CASH): a walk-up buyer needs only a name and phone number.")
 
 
-class LineInputSerializer(serializers.Serializer):
+class LineInputSerializer(Serializer):
     item_id = serializers.UUIDField()
     type_name = serializers.ChoiceField(choices=TYPE_NAMES)
     item_quantity = serializers.IntegerField(min_value=1, max_value=1000)
@@ -86,7 +86,7 @@ class LineInputSerializer(serializers.Serializer):
         return LineInput(**super().to_internal_value(data))
 
 
-class OrderPlaceInput(serializers.Serializer):
+class OrderPlaceInput(Serializer):
     currency = StrictRegexField(r"^[A-Z]{3}$", error_messages={"invalid": "Use an ISO 4217 code, e.g. KES."})
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     exact_payment_method = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=12)

@@ -34,3 +34,13 @@ def test_mobile_order_answer_reads_neither_the_order_again_nor_its_payments_or_r
     assert response.json()["payments"][0]["status"] == "STARTING"
     assert not any(sql.startswith("SELECT") and "payments_paymentattempt" in sql for sql in statements)
     assert len(statements) <= 11
+
+
+def test_order_placement_sorts_nothing(api, catalog):
+    """Items are read into a dict by id: an ORDER BY (the models' default ordering) would only cost.
+    Row locks alone are taken in id order, on purpose: two orders then never wait on each other."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/stores/orders/", order_body((catalog.regular, 1), (catalog.vvip, 1)), format="json")
+    assert response.status_code == 201, response.json()
+    sorted_reads = [query["sql"] for query in queries if "ORDER BY" in query["sql"]]
+    assert sorted_reads and all(sql.endswith("ORDER BY id FOR UPDATE") for sql in sorted_reads), sorted_reads
