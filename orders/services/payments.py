@@ -33,12 +33,19 @@ def payment_start(*, order: Order, started_by=None) -> list | None:
     else:
         for path in settings.ORDER_PAYMENT_START_HOOKS:
             payments += import_string(path)(order=order, started_by=started_by) or []
-    if order.order_amount == 0 or order.payment_method == PaymentMethod.CASH:
+    if payment_settles_at_once(order):
         # Paid at once: read what paying wrote. Other hooks only ask for the money (no read, on
         # the path every flash-sale order takes).
         order.refresh_from_db()
         return None
     return payments
+
+
+def payment_settles_at_once(order: Order) -> bool:
+    """Whether `payment_start` pays the order there and then (nothing to pay, or an agent's CASH):
+    its units must be reserved before. Otherwise it only asks for the money."""
+    return order.order_channel != OrderChannel.API and (
+        order.order_amount == 0 or order.payment_method == PaymentMethod.CASH)
 
 
 def payment_record(*, order_id, amount: Decimal, currency: str, provider: str, reference: str,

@@ -13,7 +13,7 @@ from orders.models import IdempotencyKey, Order, OrderChannel, OrderLine
 from orders.services.inputs import ExternalLineInput, OrderRequest
 from orders.services.items import LoadedLine
 from orders.services.messages import order_created_messages
-from orders.services.payments import payment_start
+from orders.services.payments import payment_settles_at_once, payment_start
 from orders.services.pricing import PricedOrder, order_price
 from orders.services.promotions import order_promo_uses_reserve
 from orders.services.reminders import reminder_next_at
@@ -85,11 +85,17 @@ def _order_place(request: OrderRequest, *, placed_by, idempotency: IdempotencyCl
     external_lines = [_external_line(order, line, store_id=request.store_id, position=len(catalogue_lines) + index)
                       for index, line in enumerate(request.external_lines)]
     order_lines = OrderLine.objects.bulk_create(catalogue_lines + external_lines)
+    order_created_messages(order, lines=order_lines)
+    # Stock and promo uses are reserved last: a flash sale's orders queue on their ticket's row lock,
+    # held from its UPDATE to the commit, so nothing else is written while it is held. Asking for the
+    # money (a payment attempt) comes before; only money taken at once needs the units reserved.
+    settled_at_once = payment_settles_at_once(order)
+    payments = None if settled_at_once else payment_start(order=order, started_by=placed_by)
     order_promo_uses_reserve(order=order, lines=priced.lines, order_lines=order_lines[:len(catalogue_lines)],
                              email=priced.buyer.email, phone=priced.buyer.phone)
     _tickets_reserve(priced.lines)
-    order_created_messages(order, lines=order_lines)
-    payments = payment_start(order=order, started_by=placed_by)
+    if settled_at_once:
+        payments = payment_start(order=order, started_by=placed_by)
     logger.info("placed order %s (%s, %s %s, %d lines)", order.order_number, order.payment_method,
                 order.order_amount, order.currency, len(order_lines))
     metrics.order_placed(channel=order.order_channel, payment_method=order.payment_method)

@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from orders.models import Order
+from tests.conftest import client_for
 from tests.orders.conftest import order_body, ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +46,26 @@ def test_order_placement_sorts_nothing(api, catalog):
     assert response.status_code == 201, response.json()
     sorted_reads = [query["sql"] for query in queries if "ORDER BY" in query["sql"]]
     assert sorted_reads and all(sql.endswith("ORDER BY id FOR UPDATE") for sql in sorted_reads), sorted_reads
+
+
+def test_a_mobile_orders_ticket_row_is_locked_last(api, catalog):
+    """Orders for one ticket type queue on its row lock from their UPDATE to their commit: the payment
+    attempt is written before it, and nothing after it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/stores/orders/", order_body((catalog.regular, 1)), format="json")
+    assert response.status_code == 201, response.json()
+    statements = [query["sql"] for query in queries]
+    reserve = next(index for index, sql in enumerate(statements) if sql.startswith('UPDATE "stores_ticket"'))
+    assert any(sql.startswith('INSERT INTO "payments_paymentattempt"') for sql in statements[:reserve])
+    assert statements[reserve + 1:] and all(sql.startswith(("RELEASE SAVEPOINT", "COMMIT"))
+                                            for sql in statements[reserve + 1:]), statements[reserve + 1:]
+
+
+def test_a_cash_sale_reserves_its_units_before_it_is_paid(catalog):
+    """Money taken at once turns reserved units into sold ones: the reservation comes first."""
+    response = client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 2), payment_method="CASH"),
+                                              format="json")
+    assert response.status_code == 201, response.json()
+    assert Order.objects.get().status == "PAID"
+    catalog.regular.refresh_from_db()
+    assert (catalog.regular.sold, catalog.regular.reserved) == (2, 0)
