@@ -51,7 +51,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def process_response(self, request, response):
         if not _is_html(response) or _unpoliced(request):
-            response._csp_exempt = True
+            return response  # no header: not even a policy to build (every JSON answer passes here)
         return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):

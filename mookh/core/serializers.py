@@ -1,4 +1,5 @@
 import copy
+import math
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
@@ -50,7 +51,8 @@ class StrictDecimalField(serializers.DecimalField):
 
     def to_internal_value(self, data):
         if isinstance(data, float):
-            self.fail("fraction")
+            # 1e400 arrives as infinity: no amount at all, rather than one with a fraction.
+            self.fail("fraction" if math.isfinite(data) else "invalid")
         return super().to_internal_value(data)
 
 

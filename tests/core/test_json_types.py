@@ -90,6 +90,17 @@ def test_an_amount_sent_as_a_json_fraction_is_refused_naming_the_field(owner, st
     assert not Promotion.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("sent", ["1e400", "-1e400"])
+def test_an_amount_too_large_for_a_number_is_refused_as_no_number(owner, store, sent):
+    body = '{"codes": ["SPRING-A"], "discount_type": "FIXED", "fixed_discount": %s}' % sent
+    response = client_for(owner).post(f"/stores/store/{store.id}/promocode-groups/", body,
+                                      content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["fixed_discount"] == ["A valid number is required."]
+    assert not Promotion.objects.exists()
+
+
 def _event_body(store, **changes):
     return {"event_name": "Mseto", "event_description": "music", "event_category_fk": str(EventCategoryFactory().id),
             "store_fk": str(store.id), "start_date": "2030-01-05T10:00:00Z", **changes}
