@@ -1,4 +1,4 @@
-"""Phone numbers are parsed once per distinct text and region; answers stay those of a fresh parse."""
+"""Phone numbers: parsed results are kept, and every answer is still that of a fresh parse."""
 import pytest
 
 from mookh.core.phone import InvalidPhoneNumber, phone_country, phone_normalize

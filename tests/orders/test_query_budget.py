@@ -63,8 +63,8 @@ def test_a_mobile_orders_ticket_row_is_locked_last(api, catalog):
 
 def test_a_cash_sale_reserves_its_units_before_it_is_paid(catalog):
     """Money taken at once turns reserved units into sold ones: the reservation comes first."""
-    response = client_for(catalog.agent).post("/stores/orders/", order_body((catalog.regular, 2), payment_method="CASH"),
-                                              format="json")
+    body = order_body((catalog.regular, 2), payment_method="CASH")
+    response = client_for(catalog.agent).post("/stores/orders/", body, format="json")
     assert response.status_code == 201, response.json()
     assert Order.objects.get().status == "PAID"
     catalog.regular.refresh_from_db()
