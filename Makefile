@@ -15,7 +15,7 @@ WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 # `make bench` runs every benchmark; BENCH="voucherify_export checkin" only those.
 BENCH ?=
 
-.PHONY: install install-dev run serve test fuzz worker beat bench soak demo migrate check-services
+.PHONY: install install-dev run serve test fuzz worker beat bench bench-ab soak demo migrate check-services
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench: check-services
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
 		echo "wrk is not installed (Debian package wrk): the HTTP load benchmarks fall back or skip."
 	$(TEST_ENV) $(BIN)/python -m benchmarks $(BENCH)
+
+# The flash sale, this tree against BASE (a revision), side by side: AB_ROUNDS rounds of all scenarios.
+bench-ab: check-services
+	@test -n "$(BASE)" || { echo "usage: make bench-ab BASE=<revision>"; exit 2; }
+	$(TEST_ENV) $(BIN)/python -m benchmarks.flash_sale_ab $(BASE)
 
 # Ten minutes (SOAK_SECONDS) of mixed traffic on gunicorn, a worker and beat; fails when anything was lost.
 soak: check-services
