@@ -17,13 +17,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import redis
 
-from benchmarks.flash_sale import CONNECTIONS, DURATION, QUEUE, WORKERS, WRK_SCRIPT
-from benchmarks.support import ROOT, free_port, queue_drop, wrk_run
+from benchmarks.flash_sale import CONNECTIONS, DURATION, QUEUE, WORKERS, _run_wrk
+from benchmarks.support import ROOT, free_port, queue_drop
 
 ROUNDS = int(os.environ.get("AB_ROUNDS", 6))
 SCENARIOS = ("one hot ticket type", "200 ticket types", "sell-out")
@@ -89,11 +88,7 @@ class Tree:
         stale = list(limits.scan_iter(match="*limit:*"))
         if stale:
             limits.delete(*stale)
-        run = uuid.uuid4()
-        script = WRK_SCRIPT % {"ids": ",".join(f'"{i}"' for i in ids), "run": run.hex[:12],
-                               "seed": run.int % 1_000_000_007}
-        result = wrk_run(f"http://127.0.0.1:{self.port}", script, threads=2, connections=CONNECTIONS,
-                         seconds=DURATION)
+        result = _run_wrk(f"http://127.0.0.1:{self.port}", ids)
         self.results[scenario].append(result)
         return result
 
