@@ -6,7 +6,8 @@ once, each on its own gunicorn and database; wrk runs alternate between them sce
 (the order flips each round), and the medians over AB_ROUNDS rounds are compared. The other
 revision is checked out in a temporary git worktree and runs on this tree's virtualenv.
 
-Not part of `make bench` (it takes AB_ROUNDS × 60 s and more); needs `wrk` and `git`.
+Not part of `make bench`: it takes AB_ROUNDS × 6 wrk runs of BENCH_SECONDS (about 9 minutes by
+default). Needs `wrk` and `git`.
 """
 import json
 import os
@@ -130,7 +131,8 @@ def main_ab(base_revision: str) -> None:
                    check=True)
     trees = []
     try:
-        trees = [Tree("base", worktree), Tree("this", ROOT)]
+        trees.append(Tree("base", worktree))
+        trees.append(Tree("this", ROOT))
         for tree in trees:
             tree.wait_up()
         print(f"flash_sale_ab: {base_revision} (base) against this tree, gunicorn {WORKERS} workers each", flush=True)
