@@ -16,22 +16,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import redis
 
 from benchmarks.flash_sale import CONNECTIONS, DURATION, QUEUE, WORKERS, _run_wrk
-from benchmarks.support import ROOT, free_port, queue_drop
+from benchmarks.support import ROOT, Gunicorn, queue_drop
 
 ROUNDS = int(os.environ.get("AB_ROUNDS", 6))
 SCENARIOS = ("one hot ticket type", "200 ticket types", "sell-out")
 # Both servers count their limits here, cleared before each run; the load comes from one address.
 LIMITS_REDIS = os.environ.get("AB_LIMITS_REDIS", "redis://127.0.0.1:6379/1")
-SERVER_ENV = {"DEBUG": "0", "LOG_LEVEL": "ERROR", "ALLOWED_HOSTS": "127.0.0.1", "CELERY_TASK_ALWAYS_EAGER": "0",
-              "CACHE_URL": LIMITS_REDIS, "PAYMENTS_MODE": "sandbox", "THROTTLE_API_ADDRESS": "1000000/min",
-              "SECRET_KEY": "bench-secret-key-0123456789abcdef"}
+SERVER_ENV = {"CELERY_TASK_ALWAYS_EAGER": "0", "CACHE_URL": LIMITS_REDIS, "PAYMENTS_MODE": "sandbox"}
 
 # Run in each tree (its own models and migrations): a fresh database and the catalogs, as JSON.
 _CATALOGS = """
@@ -61,27 +57,13 @@ class Tree:
 
     def __init__(self, name: str, root: Path):
         self.name, self.root, self.results = name, root, {scenario: [] for scenario in SCENARIOS}
-        self.env = {**os.environ, **SERVER_ENV, "CELERY_TASK_DEFAULT_QUEUE": f"{QUEUE}-{name}"}
+        self.server_env = {**SERVER_ENV, "CELERY_TASK_DEFAULT_QUEUE": f"{QUEUE}-{name}"}
+        self.env = {**os.environ, **self.server_env}
         made = subprocess.run([sys.executable, "-c", _CATALOGS, f"mookh_bench_ab_{name}", str(ROUNDS)],
                               cwd=root, env=self.env, capture_output=True, text=True, check=True)
         self.catalogs = json.loads(made.stdout.split("CATALOGS ", 1)[1])
-        self.env["DATABASE_URL"] = self.catalogs["url"]
-        self.port = free_port()
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "mookh.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(WORKERS), "--backlog", "2048", "--log-level", "warning"],
-            cwd=root, env=self.env, stderr=subprocess.DEVNULL)
-
-    def wait_up(self) -> None:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health/", timeout=2)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the {self.name} server did not come up") from None
-                time.sleep(0.2)
+        self.server = Gunicorn(database_url=self.catalogs["url"], workers=WORKERS, extra_env=self.server_env,
+                               root=root)
 
     def run(self, scenario: str, round_index: int) -> dict:
         ids = self.catalogs[scenario][round_index] if scenario == "sell-out" else self.catalogs[scenario]
@@ -89,7 +71,7 @@ class Tree:
         stale = list(limits.scan_iter(match="*limit:*"))
         if stale:
             limits.delete(*stale)
-        result = _run_wrk(f"http://127.0.0.1:{self.port}", ids)
+        result = _run_wrk(self.server.url, ids)
         self.results[scenario].append(result)
         return result
 
@@ -99,9 +81,8 @@ class Tree:
         return int(counted.stdout.strip().splitlines()[-1])
 
     def stop(self) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=20)
-        queue_drop(self.env["CELERY_TASK_DEFAULT_QUEUE"])
+        self.server.__exit__()
+        queue_drop(self.server_env["CELERY_TASK_DEFAULT_QUEUE"])
 
 
 def _orders_per_second(result: dict) -> float:
@@ -134,7 +115,7 @@ def main_ab(base_revision: str) -> None:
         trees.append(Tree("base", worktree))
         trees.append(Tree("this", ROOT))
         for tree in trees:
-            tree.wait_up()
+            tree.server.__enter__()  # waits until it answers
         print(f"flash_sale_ab: {base_revision} (base) against this tree, gunicorn {WORKERS} workers each", flush=True)
         for round_index in range(ROUNDS):
             order = trees if round_index % 2 == 0 else trees[::-1]
@@ -148,8 +129,8 @@ def main_ab(base_revision: str) -> None:
         _report(*trees)
     finally:
         for tree in trees:
-            if tree.server.poll() is None:
-                tree.server.kill()
+            if tree.server.process.poll() is None:
+                tree.server.process.kill()
         subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False)
         shutil.rmtree(worktree.parent, ignore_errors=True)
 

@@ -113,9 +113,9 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn serving the project on 127.0.0.1, for as long as the `with` block lasts."""
+    """gunicorn serving the project (the tree at `root`) on 127.0.0.1, for as long as the `with` block lasts."""
 
-    def __init__(self, *, database_url: str, workers: int, extra_env: dict | None = None):
+    def __init__(self, *, database_url: str, workers: int, extra_env: dict | None = None, root: Path = ROOT):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
                "LOG_LEVEL": "ERROR", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef"),
@@ -124,7 +124,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "mookh.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(workers), "--backlog", "2048", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            cwd=root, env=env,
         )
 
     @property
